@@ -1,0 +1,5 @@
+"""Allow ``python -m psycompare``."""
+
+from psycompare.cli import main
+
+main()

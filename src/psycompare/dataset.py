@@ -1,0 +1,297 @@
+"""The dataset: one or more data directories (bundled first), merged per record id.
+
+This is the core API; it never prints::
+
+    from psycompare.dataset import Dataset
+    ds = Dataset()
+    mdma = ds.get("molly")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from psycompare import model, schema
+from psycompare.errors import DataError, NotFoundError, Problem, PsycompareError
+from psycompare.index import DirIndex, normalize
+
+BUNDLED = "bundled"
+_DEFAULT: Any = object()
+MAX_NAME = 200
+
+
+def bundled_dir() -> Path:
+    """The data directory shipped with the package.
+
+    In a wheel it is ``psycompare/data`` (hatch force-include); in an editable
+    install or a source checkout it is the repository's top-level ``data/``.
+    """
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parents[1] / "data"):
+        if (candidate / "substances").is_dir():
+            return candidate
+    from importlib.resources import files  # unusual installs only: it costs ~20 ms to import
+
+    return Path(str(files("psycompare") / "data"))
+
+
+def default_cache_dir() -> Path | None:
+    """``$PSYCOMPARE_CACHE_DIR``, else ``$XDG_CACHE_HOME/psycompare``, else ``~/.cache/psycompare``.
+
+    ``PSYCOMPARE_CACHE_DIR=off`` (or empty) disables the cache; no HOME means no cache.
+    """
+    env = os.environ.get("PSYCOMPARE_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env and env.lower() not in ("0", "off", "none", "false") else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "psycompare"
+    home = os.environ.get("HOME")
+    return Path(home) / ".cache" / "psycompare" if home else None
+
+
+def env_data_dirs() -> list[Path]:
+    """Directories from ``$PSYCOMPARE_DATA`` (an ``os.pathsep``-separated list)."""
+    raw = os.environ.get("PSYCOMPARE_DATA", "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+class Dataset:
+    """Read-only access to the merged dataset."""
+
+    def __init__(
+        self,
+        data_dirs: Sequence[str | os.PathLike[str]] = (),
+        *,
+        bundled: bool = True,
+        cache_dir: Path | None = _DEFAULT,
+    ) -> None:
+        cache = default_cache_dir() if cache_dir is _DEFAULT else cache_dir
+        roots: list[tuple[Path, str]] = []
+        if bundled:
+            roots.append((bundled_dir(), BUNDLED))
+        for d in data_dirs:
+            path = Path(d).expanduser()
+            if not path.is_dir():
+                raise DataError([Problem(str(path), 1, 1, "(directory)", "data directory not found")])
+            path = path.resolve()
+            if not (path / "substances").is_dir() and not (path / "sources.toml").is_file():
+                raise DataError(
+                    [Problem(str(path), 1, 1, "(directory)", "not a data directory (no substances/ or sources.toml)")]
+                )
+            roots.append((path, str(path)))
+        if not roots:
+            raise DataError([Problem("(none)", 1, 1, "(directory)", "no data directories (--no-bundled without --data)")])
+        self.indexes = [DirIndex(root, origin, cache) for root, origin in roots]
+
+    @property
+    def layered(self) -> bool:
+        """True when several directories are merged (facts then carry their origin)."""
+        return len(self.indexes) > 1
+
+    # -- names ------------------------------------------------------------------------------
+
+    def resolve(self, name: str) -> str:
+        """The id a name (id, name, INN, alias; any case) refers to."""
+        key = normalize(name) if len(name) <= MAX_NAME else ""
+        if key:
+            ids = self._lookup(key)
+            if not ids and any(not idx.is_fresh() for idx in self.indexes):
+                for idx in self.indexes:
+                    idx.rebuild()
+                ids = self._lookup(key)
+            if ids:
+                if key in ids:
+                    return key
+                if len(set(ids)) > 1:
+                    raise PsycompareError(f"{name!r} is ambiguous: it names {', '.join(sorted(set(ids)))}")
+                return ids[0]
+        raise NotFoundError(name, self.suggest(key))
+
+    def _lookup(self, key: str) -> list[str]:
+        out: list[str] = []
+        for idx in self.indexes:
+            out.extend(i for i in idx.lookup(key) if i not in out)
+        return out
+
+    def suggest(self, key: str) -> list[str]:
+        """Close matches for a name that was not found."""
+        if not key:
+            return []
+        import difflib
+
+        keys: set[str] = set()
+        for idx in self.indexes:
+            for entry in idx.entries_unchecked():
+                keys.update(entry.keys)
+        found = difflib.get_close_matches(key, keys, n=3, cutoff=0.7)
+        if not found:
+            found = sorted(k for k in keys if len(key) >= 3 and (k.startswith(key) or key in k))[:3]
+        return found
+
+    def ids(self) -> list[str]:
+        """Every substance id, sorted."""
+        seen: dict[str, None] = {}
+        for idx in self.indexes:
+            for entry in idx.entries():
+                seen.setdefault(entry.id)
+        return sorted(seen)
+
+    def completions(self, prefix: str) -> list[str]:
+        """Ids and aliases starting with a prefix (shell completion)."""
+        p = normalize(prefix)
+        out: set[str] = set()
+        for idx in self.indexes:
+            for entry in idx.entries_unchecked():
+                out.update(k for k in entry.keys if k.startswith(p))
+        return sorted(out)
+
+    # -- records ----------------------------------------------------------------------------
+
+    def get(self, name: str) -> model.Substance:
+        """The merged record a name refers to. Raises NotFoundError or DataError."""
+        return self.load(self.resolve(name))
+
+    def load(self, sid: str) -> model.Substance:
+        """The merged record with this id."""
+        if any(idx.entry(sid) is not None and idx.stale(sid) for idx in self.indexes):
+            for idx in self.indexes:
+                idx.rebuild()
+        layers: list[dict[str, Any]] = []
+        files: list[str] = []
+        problems: list[Problem] = []
+        cited: list[tuple[str, schema.Path_, str, str]] = []
+        for idx in self.indexes:
+            entry = idx.entry(sid)
+            if entry is None:
+                continue
+            raw, read_problems, path = idx.raw(sid)
+            shown = str(path)
+            files.append(shown)
+            if raw is None:
+                problems.extend(read_problems or entry.problems)
+                continue
+            fields, found, cites = schema.validate_record(raw, shown, lambda p=path: _text_of(p), idx.origin, partial=bool(layers))
+            if "id" in fields and fields["id"] != sid:
+                found.append(Problem(shown, 1, 1, "id", f"id {fields['id']!r} does not match the file name {sid!r}"))
+            problems.extend(found)
+            layers.append(fields)
+            cited.extend((s, p, shown, idx.origin) for s, p in cites)
+        if not layers and not problems:
+            raise NotFoundError(sid, [])
+        if not problems:
+            for sid_cited, path, shown, _ in cited:
+                if self.source(sid_cited) is None:
+                    line, col = schema.Locator(_text_of(Path(shown))).find(path)
+                    problems.append(
+                        Problem(shown, line, col, schema.dotted(path), f"source id {sid_cited!r} is not in sources.toml")
+                    )
+        if problems:
+            raise DataError(problems)
+        return model.Substance(**merge(layers), files=tuple(files))
+
+    def all(self) -> tuple[list[model.Substance], list[PsycompareError]]:
+        """Every record that loads, and the errors of those that do not."""
+        out: list[model.Substance] = []
+        errors: list[PsycompareError] = []
+        for sid in self.ids():
+            try:
+                out.append(self.load(sid))
+            except PsycompareError as exc:
+                errors.append(exc)
+        return out, errors
+
+    def summaries(self) -> list[dict[str, Any]]:
+        """What ``list`` shows, straight from the index (no record is parsed)."""
+        merged: dict[str, dict[str, Any]] = {}
+        for idx in self.indexes:
+            for entry in idx.entries():
+                row = merged.setdefault(entry.id, {"id": entry.id})
+                row.update(entry.summary)
+        return [merged[k] for k in sorted(merged)]
+
+    # -- sources ----------------------------------------------------------------------------
+
+    def source(self, source_id: str) -> model.Source | None:
+        """A registry entry; a later directory's entry wins over an earlier one."""
+        for idx in reversed(self.indexes):
+            problems = idx.source_problems()
+            if problems:
+                raise DataError(problems)
+            found = idx.source(source_id)
+            if found is not None:
+                return found
+        return None
+
+    def sources_of(self, sub: model.Substance) -> list[model.Source]:
+        """The record's sources, in the order they are first cited (numbered from 1)."""
+        out = []
+        for sid in cited_ids(sub):
+            src = self.source(sid)
+            if src is not None:
+                out.append(src)
+        return out
+
+    def info(self) -> model.DatasetInfo | None:
+        """The dataset's version and date (from the first directory that has one)."""
+        for idx in self.indexes:
+            info, problems = idx.info()
+            if problems:
+                raise DataError(problems)
+            if info is not None:
+                return info
+        return None
+
+
+def _text_of(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def merge(layers: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Merge validated record layers: later layers override fields they set.
+
+    Single facts and names replace; aliases are united; status entries replace the
+    same jurisdiction; other lists (events, uses, side effects...) are appended.
+    """
+    out: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if key not in out:
+                out[key] = value
+            elif key == "aliases":
+                out[key] = tuple(dict.fromkeys((*out[key], *value)))
+            elif key == "status":
+                by_j = {e.jurisdiction: e for e in out[key]}
+                by_j.update({e.jurisdiction: e for e in value})
+                out[key] = tuple(by_j.values())
+            elif key in schema.LIST_SECTIONS:
+                out[key] = (*out[key], *value)
+            else:
+                out[key] = value
+    return out
+
+
+def iter_facts(sub: model.Substance) -> Iterable[tuple[str, Any]]:
+    """Every sourced item of a record with its field path, in reading order."""
+    for sec in schema.SECTIONS:
+        value = getattr(sub, sec.attr)
+        if sec.many:
+            for i, item in enumerate(value):
+                yield f"{sec.key}[{i}]", item
+        elif value is not None:
+            yield sec.key, value
+
+
+def cited_ids(sub: model.Substance) -> list[str]:
+    """Source ids in order of first citation."""
+    seen: dict[str, None] = {}
+    for _, item in iter_facts(sub):
+        for sid in item.sources:
+            seen.setdefault(sid)
+    return list(seen)

@@ -1,0 +1,67 @@
+"""Exit codes and the domain errors the core raises (the CLI maps them to exit codes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit code psycompare uses. Documented in the README."""
+
+    OK = 0
+    NOT_FOUND = 1  # unknown substance, or invalid / unreadable data
+    USAGE = 2  # bad option, bad argument value
+    INTERRUPTED = 130  # Ctrl-C
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One validation problem, located as precisely as the file allows."""
+
+    file: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+
+
+class PsycompareError(Exception):
+    """Base class for errors a user can cause; ``str()`` is one line for stderr."""
+
+    exit_code: ExitCode = ExitCode.NOT_FOUND
+
+
+class NotFoundError(PsycompareError):
+    """A name that resolves to no substance."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        shown = shown.encode("unicode_escape", "backslashreplace").decode("ascii")
+        msg = f"unknown substance {shown!r}"
+        if suggestions:
+            msg += "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+        else:
+            msg += "; run 'psycompare list' to see every substance"
+        super().__init__(msg)
+
+
+class DataError(PsycompareError):
+    """Invalid or unreadable data; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = str(problems[0]) if problems else "invalid data"
+        more = f" (and {len(problems) - 1} more problem(s); run 'psycompare data validate')"
+        super().__init__(first + (more if len(problems) > 1 else ""))
+
+
+class UsageError(PsycompareError):
+    """A bad option value detected by the core (e.g. an unknown field name)."""
+
+    exit_code = ExitCode.USAGE

@@ -1,0 +1,377 @@
+"""The per-directory index: name -> record file, list summaries, sources, raw record blobs.
+
+A lookup must not depend on the size of the dataset, so each data directory gets
+an index, cached in one SQLite file per directory under the user's cache folder.
+
+Correctness rules (the cache must be invisible):
+- The cache is keyed on the psycompare version and the (mtime_ns, size) of the
+  directory's ``substances/`` folder, ``sources.toml`` and ``dataset.toml``:
+  adding, removing or renaming a record, or editing the registry, rebuilds it.
+- A record is re-checked against its file's (mtime_ns, size) when it is read; an
+  in-place edit triggers a rebuild. A name that is not found triggers a full
+  stat check of the directory before "not found" is reported.
+- Nothing whose mtime is within two seconds of now is trusted (racy writes).
+- Writes go to a temporary file and are renamed into place (atomic; two processes
+  racing both write complete files). An unwritable, missing or corrupt cache
+  folder silently falls back to an in-memory index.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from psycompare import __version__, model
+from psycompare.errors import Problem
+from psycompare.loader import load_info, load_sources, read_toml
+
+INDEX_FORMAT = 1
+RACY_NS = 2_000_000_000
+
+
+def normalize(name: str) -> str:
+    """The lookup key of a name: case-folded, whitespace collapsed."""
+    return " ".join(name.casefold().split())
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _freeze(value: Any) -> Any:
+    """Make parsed TOML marshal-able: dates become ('d', iso) tuples."""
+    if isinstance(value, dict):
+        return {k: _freeze(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_freeze(v) for v in value]
+    if isinstance(value, date):
+        return ("d", value.isoformat()) if not hasattr(value, "hour") else ("t", value.isoformat())
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_thaw(v) for v in value]
+    if isinstance(value, tuple):
+        from datetime import datetime
+
+        return date.fromisoformat(value[1]) if value[0] == "d" else datetime.fromisoformat(value[1])
+    return value
+
+
+@dataclass(slots=True)
+class Entry:
+    """What the index knows about one record file."""
+
+    id: str
+    file: str
+    stat: tuple[int, int]
+    keys: tuple[str, ...]
+    summary: dict[str, Any]
+    blob: bytes | None = None  # marshalled raw TOML data, None if not cached
+    problems: tuple[Problem, ...] = ()
+
+
+def _summary(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields `list` shows, taken loosely from raw data (validation happens on load)."""
+    out: dict[str, Any] = {}
+    for key in ("name", "generic_name"):
+        if isinstance(data.get(key), str):
+            out[key] = data[key]
+    cls = data.get("class")
+    if isinstance(cls, dict) and isinstance(cls.get("text"), str):
+        out["class"] = cls["text"]
+    reviewed = data.get("reviewed")
+    if isinstance(reviewed, date):
+        out["reviewed"] = reviewed.isoformat()
+    status = data.get("status")
+    if isinstance(status, list):
+        for entry in status:
+            if isinstance(entry, dict) and entry.get("jurisdiction") == "US":
+                for key in ("approval", "schedule"):
+                    if isinstance(entry.get(key), str):
+                        out["us_" + key] = entry[key]
+                if isinstance(entry.get("as_of"), date):
+                    out["us_as_of"] = entry["as_of"].isoformat()
+    return out
+
+
+def _keys(data: dict[str, Any], file_id: str) -> tuple[str, ...]:
+    names = [file_id]
+    for key in ("id", "name", "generic_name"):
+        if isinstance(data.get(key), str):
+            names.append(data[key])
+    aliases = data.get("aliases")
+    if isinstance(aliases, list):
+        names.extend(a for a in aliases if isinstance(a, str))
+    return tuple(dict.fromkeys(normalize(n) for n in names if n.strip()))
+
+
+@dataclass(slots=True)
+class IndexData:
+    """A fully built index of one directory."""
+
+    signature: str
+    entries: dict[str, Entry] = field(default_factory=dict)
+    keys: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, model.Source] = field(default_factory=dict)
+    source_problems: list[Problem] = field(default_factory=list)
+    info: model.DatasetInfo | None = None
+    info_problems: list[Problem] = field(default_factory=list)
+
+
+class DirIndex:
+    """Index of one data directory, cached on disk when possible."""
+
+    def __init__(self, root: Path, origin: str, cache_dir: Path | None) -> None:
+        self.root = root
+        self.origin = origin
+        self.cache_dir = cache_dir
+        self.subdir = root / "substances"
+        self._mem: IndexData | None = None
+        self._db: Any = None
+        self._sig: str | None = None
+
+    # -- signature and cache file -----------------------------------------------------------
+
+    def _signature(self) -> tuple[str, bool]:
+        stats = [_stat(self.subdir), _stat(self.root / "sources.toml"), _stat(self.root / "dataset.toml")]
+        now = time.time_ns()
+        racy = any(m > now - RACY_NS for m, _ in stats)
+        sig = f"{__version__}|{INDEX_FORMAT}|{self.root}|" + "|".join(f"{m}:{s}" for m, s in stats)
+        return sig, racy
+
+    def _cache_file(self) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        import zlib
+
+        raw = str(self.root).encode("utf-8", "surrogateescape")
+        key = f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}"
+        return self.cache_dir / f"index-v{INDEX_FORMAT}-{key}.sqlite"
+
+    def _open(self) -> None:
+        """Open a fresh cache, or build the index (and try to cache it)."""
+        if self._db is not None or self._mem is not None:
+            return
+        sig, racy = self._signature()
+        self._sig = sig
+        path = self._cache_file()
+        if path is not None and not racy:
+            import sqlite3
+
+            try:
+                if path.exists():
+                    db = sqlite3.connect(path)
+                    row = db.execute("SELECT value FROM meta WHERE key='signature'").fetchone()
+                    if row and row[0] == sig:
+                        self._db = db
+                        return
+                    db.close()
+            except sqlite3.Error:
+                pass
+        data = self._build(sig)
+        if path is not None and not racy:
+            self._write(path, data)
+        self._mem = data
+
+    def rebuild(self) -> None:
+        """Drop whatever is loaded and build again from the files."""
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+        self._mem = None
+        sig, racy = self._signature()
+        data = self._build(sig)
+        path = self._cache_file()
+        if path is not None and not racy:
+            self._write(path, data)
+        self._mem = data
+
+    def _build(self, sig: str) -> IndexData:
+        data = IndexData(signature=sig)
+        now = time.time_ns()
+        try:
+            names = sorted(e.name for e in os.scandir(self.subdir) if e.name.endswith(".toml"))
+        except OSError:
+            names = []
+        for name in names:
+            path = self.subdir / name
+            file_id = name[: -len(".toml")]
+            st = _stat(path)
+            raw, _, problems = read_toml(path)
+            if raw is None:
+                entry = Entry(file_id, name, st, (normalize(file_id),), {}, None, tuple(problems))
+            else:
+                blob = marshal.dumps(_freeze(raw)) if st[0] <= now - RACY_NS else None
+                entry = Entry(file_id, name, st, _keys(raw, file_id), _summary(raw), blob)
+            data.entries[file_id] = entry
+            for key in entry.keys:
+                data.keys.setdefault(key, []).append(file_id)
+        data.sources, data.source_problems = load_sources(self.root / "sources.toml", self.origin)
+        data.info, data.info_problems = load_info(self.root / "dataset.toml")
+        return data
+
+    def _write(self, path: Path, data: IndexData) -> None:
+        import sqlite3
+
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(tmp)
+            try:
+                db.executescript(
+                    "CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
+                    "CREATE TABLE entries(id TEXT PRIMARY KEY, value BLOB);"
+                    "CREATE TABLE keys(key TEXT, id TEXT);"
+                    "CREATE INDEX keys_key ON keys(key);"
+                    "CREATE TABLE sources(id TEXT PRIMARY KEY, value BLOB);"
+                )
+                db.executemany(
+                    "INSERT INTO entries VALUES (?, ?)",
+                    ((e.id, marshal.dumps(_entry_tuple(e))) for e in data.entries.values()),
+                )
+                db.executemany("INSERT INTO keys VALUES (?, ?)", ((k, i) for k, ids in data.keys.items() for i in ids))
+                db.executemany(
+                    "INSERT INTO sources VALUES (?, ?)",
+                    ((s.id, marshal.dumps(_source_tuple(s))) for s in data.sources.values()),
+                )
+                meta = {
+                    "source_problems": marshal.dumps([_problem_tuple(p) for p in data.source_problems]),
+                    "info": marshal.dumps(
+                        (data.info.version, data.info.date.isoformat()) if data.info else None
+                    ),
+                    "info_problems": marshal.dumps([_problem_tuple(p) for p in data.info_problems]),
+                    # written last: a reader trusts the file only when the signature matches
+                    "signature": data.signature,
+                }
+                db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+                db.commit()
+            finally:
+                db.close()
+            os.replace(tmp, path)
+        except (OSError, sqlite3.Error):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def lookup(self, key: str) -> list[str]:
+        """Ids of records with this normalized name, id or alias."""
+        self._open()
+        if self._mem is not None:
+            return list(self._mem.keys.get(key, ()))
+        return [r[0] for r in self._db.execute("SELECT id FROM keys WHERE key=? ORDER BY rowid", (key,))]
+
+    def entry(self, file_id: str) -> Entry | None:
+        self._open()
+        if self._mem is not None:
+            return self._mem.entries.get(file_id)
+        row = self._db.execute("SELECT value FROM entries WHERE id=?", (file_id,)).fetchone()
+        return _entry_from(marshal.loads(row[0])) if row else None
+
+    def entries(self) -> list[Entry]:
+        """Every entry, stat-checked against its file (rebuilds on any change)."""
+        self._open()
+        if self._mem is not None:
+            return list(self._mem.entries.values())
+        out = [_entry_from(marshal.loads(r[0])) for r in self._db.execute("SELECT value FROM entries ORDER BY id")]
+        if not self.is_fresh(out):
+            self.rebuild()
+            return self.entries()
+        return out
+
+    def is_fresh(self, entries: list[Entry] | None = None) -> bool:
+        """True when every indexed file still has the stat it was indexed with."""
+        if self._mem is not None and entries is None:
+            return True
+        entries = entries if entries is not None else self.entries_unchecked()
+        return all(_stat(self.subdir / e.file) == e.stat for e in entries)
+
+    def entries_unchecked(self) -> list[Entry]:
+        self._open()
+        if self._mem is not None:
+            return list(self._mem.entries.values())
+        return [_entry_from(marshal.loads(r[0])) for r in self._db.execute("SELECT value FROM entries ORDER BY id")]
+
+    def raw(self, file_id: str) -> tuple[dict[str, Any] | None, list[Problem], Path]:
+        """The parsed TOML of one record, from the cache when its file is unchanged."""
+        entry = self.entry(file_id)
+        if entry is None:
+            return None, [], self.subdir / f"{file_id}.toml"
+        path = self.subdir / entry.file
+        if entry.blob is not None and _stat(path) == entry.stat:
+            return _thaw(marshal.loads(entry.blob)), [], path
+        raw, _, problems = read_toml(path)
+        return raw, problems, path
+
+    def stale(self, file_id: str) -> bool:
+        entry = self.entry(file_id)
+        return entry is None or _stat(self.subdir / entry.file) != entry.stat
+
+    def source(self, source_id: str) -> model.Source | None:
+        self._open()
+        if self._mem is not None:
+            return self._mem.sources.get(source_id)
+        row = self._db.execute("SELECT value FROM sources WHERE id=?", (source_id,)).fetchone()
+        return _source_from(marshal.loads(row[0]), self.origin) if row else None
+
+    def all_sources(self) -> dict[str, model.Source]:
+        self._open()
+        if self._mem is not None:
+            return dict(self._mem.sources)
+        return {
+            r[0]: _source_from(marshal.loads(r[1]), self.origin)
+            for r in self._db.execute("SELECT id, value FROM sources ORDER BY rowid")
+        }
+
+    def _meta(self, key: str) -> Any:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return marshal.loads(row[0]) if row else None
+
+    def source_problems(self) -> list[Problem]:
+        self._open()
+        if self._mem is not None:
+            return self._mem.source_problems
+        return [Problem(*p) for p in self._meta("source_problems") or ()]
+
+    def info(self) -> tuple[model.DatasetInfo | None, list[Problem]]:
+        self._open()
+        if self._mem is not None:
+            return self._mem.info, self._mem.info_problems
+        info = self._meta("info")
+        problems = [Problem(*p) for p in self._meta("info_problems") or ()]
+        return (model.DatasetInfo(info[0], date.fromisoformat(info[1])) if info else None), problems
+
+
+def _problem_tuple(p: Problem) -> tuple[str, int, int, str, str]:
+    return (p.file, p.line, p.col, p.field, p.message)
+
+
+def _entry_tuple(e: Entry) -> tuple[Any, ...]:
+    return (e.id, e.file, e.stat, e.keys, e.summary, e.blob, [_problem_tuple(p) for p in e.problems])
+
+
+def _entry_from(t: tuple[Any, ...]) -> Entry:
+    return Entry(t[0], t[1], tuple(t[2]), tuple(t[3]), t[4], t[5], tuple(Problem(*p) for p in t[6]))  # type: ignore[arg-type]
+
+
+def _source_tuple(s: model.Source) -> tuple[str, ...]:
+    return (s.id, s.kind, s.title, s.publisher, s.date.isoformat(), s.url, s.pmid, s.doi)
+
+
+def _source_from(t: tuple[str, ...], origin: str) -> model.Source:
+    return model.Source(t[0], t[1], t[2], t[3], date.fromisoformat(t[4]), t[5], t[6], t[7], origin)

@@ -1,0 +1,253 @@
+"""Typed, immutable records for the dataset. No I/O, no printing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+APPROVAL_STATES = (
+    "approved",
+    "approved-other-use",
+    "investigational",
+    "not-approved",
+    "restricted-access",
+)
+SOURCE_KINDS = ("label", "regulator", "rule", "trial", "review", "news", "database")
+EVIDENCE_LEVELS = (
+    "approved",
+    "off-label",
+    "phase-3",
+    "phase-2",
+    "phase-1",
+    "observational",
+    "not-supported",
+)
+EVENT_KINDS = (
+    "scheduling",
+    "approval",
+    "refusal",
+    "designation",
+    "advisory-vote",
+    "letter",
+    "label-change",
+    "programme",
+    "submission",
+    "other",
+)
+FREQUENCIES = ("common", "less-common", "rare", "unknown")
+SEVERITIES = ("mild", "serious")
+SETTINGS = ("clinical", "nonmedical")
+CAUTION_KINDS = ("boxed-warning", "contraindication", "warning", "interaction")
+TIME_UNITS = ("seconds", "minutes", "hours", "days", "weeks")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One entry of the source registry."""
+
+    id: str
+    kind: str
+    title: str
+    publisher: str
+    date: date
+    url: str = ""
+    pmid: str = ""
+    doi: str = ""
+    origin: str = ""
+
+    @property
+    def locator(self) -> str:
+        """The most stable pointer: PMID, then DOI, then URL."""
+        if self.pmid:
+            return f"PMID {self.pmid}"
+        if self.doi:
+            return f"doi:{self.doi}"
+        return self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A sourced statement."""
+
+    text: str
+    sources: tuple[str, ...]
+    as_of: date | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEntry:
+    """Regulatory status in one jurisdiction."""
+
+    jurisdiction: str
+    regulator: str
+    approval: str
+    schedule: str
+    as_of: date
+    sources: tuple[str, ...]
+    indications: tuple[str, ...] = ()
+    programme: str = ""
+    note: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated milestone."""
+
+    date: date
+    jurisdiction: str
+    kind: str
+    text: str
+    sources: tuple[str, ...]
+    as_of: date | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """A therapeutic use with its level of evidence."""
+
+    condition: str
+    evidence: str
+    text: str
+    sources: tuple[str, ...]
+    as_of: date | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SideEffect:
+    """An adverse effect, by frequency, severity and setting."""
+
+    text: str
+    frequency: str
+    severity: str
+    setting: str
+    sources: tuple[str, ...]
+    note: str = ""
+    as_of: date | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Caution:
+    """A boxed warning, contraindication, warning or interaction, with its reason."""
+
+    kind: str
+    text: str
+    reason: str
+    sources: tuple[str, ...]
+    as_of: date | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How the drug is given, as the label or the trials describe it."""
+
+    sources: tuple[str, ...]
+    setting: str = ""
+    session: str = ""
+    monitoring: str = ""
+    course: str = ""
+    dose: str = ""
+    as_of: date | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """Onset or duration as numbers with a unit."""
+
+    low: float
+    high: float
+    unit: str
+    sources: tuple[str, ...]
+    route: str = ""
+    note: str = ""
+    as_of: date | None = None
+    origin: str = ""
+
+    @property
+    def text(self) -> str:
+        def num(x: float) -> str:
+            return str(int(x)) if float(x).is_integer() else str(x)
+
+        span = num(self.low) if self.low == self.high else f"{num(self.low)}-{num(self.high)}"
+        out = f"{span} {self.unit}"
+        if self.route:
+            out += f" ({self.route})"
+        if self.note:
+            out += f"; {self.note}"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    """A key clinical trial."""
+
+    name: str
+    phase: str
+    population: str
+    n: int
+    primary_endpoint: str
+    result: str
+    sources: tuple[str, ...]
+    pmid: str = ""
+    doi: str = ""
+    as_of: date | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A commonly repeated claim and the correct fact."""
+
+    claim: str
+    correction: str
+    sources: tuple[str, ...]
+    as_of: date | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Substance:
+    """One substance record, possibly merged from several data directories."""
+
+    id: str
+    name: str
+    generic_name: str
+    aliases: tuple[str, ...]
+    reviewed: date
+    class_: Fact
+    summary: Fact
+    mechanism: Fact
+    status: tuple[StatusEntry, ...]
+    events: tuple[Event, ...] = ()
+    effects: tuple[Fact, ...] = ()
+    uses: tuple[Use, ...] = ()
+    side_effects: tuple[SideEffect, ...] = ()
+    cautions: tuple[Caution, ...] = ()
+    delivery: Delivery | None = None
+    onset: TimeRange | None = None
+    duration: TimeRange | None = None
+    trials: tuple[Trial, ...] = ()
+    notes: tuple[Note, ...] = ()
+    files: tuple[str, ...] = field(default=())
+
+    def status_for(self, jurisdiction: str) -> StatusEntry | None:
+        """The status entry for one jurisdiction code, if the record has one."""
+        want = jurisdiction.upper()
+        for entry in self.status:
+            if entry.jurisdiction.upper() == want:
+                return entry
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetInfo:
+    """The dataset's own version and date."""
+
+    version: str
+    date: date

@@ -1,0 +1,104 @@
+"""Where output goes and how it looks: the one place that knows about TTYs, colour and formats."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO
+
+from psycompare.errors import UsageError
+from psycompare.render import DISCLAIMER, FORMATS
+from psycompare.views import View
+
+_ASCII = str.maketrans({
+    "\u2013": "-", "\u2014": "--", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+    "\u2026": "...", "\u00b5": "u", "\u03bc": "u", "\u2265": ">=", "\u2264": "<=", "\u00d7": "x",
+    "\u2022": "*", "\u00b1": "+/-", "\u2192": "->", "\u00a0": " ", "\u2212": "-",
+})
+
+
+class Output:
+    """Decides the format and colour once, then writes views."""
+
+    def __init__(
+        self,
+        fmt: str | None,
+        no_color: bool = False,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
+    ) -> None:
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self.tty = _isatty(self.stdout)
+        if fmt is not None and fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
+        self.format = fmt or ("table" if self.tty else "plain")
+        env = os.environ
+        self.color = (
+            self.tty
+            and not no_color
+            and "NO_COLOR" not in env
+            and env.get("TERM") != "dumb"
+        )
+        self.encoding = (getattr(self.stdout, "encoding", None) or "utf-8").lower()
+
+    def _write(self, text: str) -> None:
+        if not self.encoding.replace("-", "").startswith("utf"):
+            text = text.translate(_ASCII).encode(self.encoding, "replace").decode(self.encoding)
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def emit(self, view: View, disclaimer: bool = True) -> None:
+        """Write a view in the chosen format; human formats get the short disclaimer."""
+        fmt = self.format
+        if fmt == "table":
+            from psycompare.render import table
+
+            table.render(view, self.stdout, self.color, width=_columns())
+        elif fmt == "plain":
+            from psycompare.render import plain
+
+            self._write(plain.render(view, width=min(_columns() or 100, 120)))
+        elif fmt == "markdown":
+            from psycompare.render import markdown
+
+            self._write(markdown.render(view))
+        else:
+            from psycompare.render import machine
+
+            render = {"json": machine.render_json, "csv": machine.render_csv, "toml": machine.render_toml}[fmt]
+            self.stdout.write(render(view))
+            self.stdout.flush()
+            return
+        if disclaimer and fmt in ("table", "plain"):
+            self.note(DISCLAIMER)
+
+    def note(self, text: str) -> None:
+        """A line for people on stderr (never mixed into stdout)."""
+        write_err(self.stderr, text)
+
+
+def write_err(stream: IO[str], text: str) -> None:
+    """Write one line to stderr, safe for any encoding and any string."""
+    enc = getattr(stream, "encoding", None) or "utf-8"
+    line = text.replace("\n", " ").encode(enc, "backslashreplace").decode(enc, "replace")
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _columns() -> int | None:
+    """COLUMNS when set and sane; None lets the terminal decide."""
+    raw = os.environ.get("COLUMNS", "")
+    if raw.isdigit() and int(raw) > 0:
+        return max(int(raw), 20)
+    return None

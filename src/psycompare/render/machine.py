@@ -1,0 +1,39 @@
+"""Machine formats: JSON, CSV and TOML. No notes, no markers beyond the data itself."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from psycompare.views import View
+
+
+def render_json(view: View) -> str:
+    import json
+
+    return json.dumps(view.data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_csv(view: View) -> str:
+    import csv
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(view.csv_header)
+    writer.writerows(view.csv_rows)
+    return buf.getvalue()
+
+
+def drop_none(value: Any) -> Any:
+    """TOML has no null: drop None values (recursively)."""
+    if isinstance(value, dict):
+        return {k: drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_none(v) for v in value if v is not None]
+    return value
+
+
+def render_toml(view: View) -> str:
+    import tomli_w
+
+    return tomli_w.dumps(drop_none(view.data))

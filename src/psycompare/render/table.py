@@ -1,0 +1,47 @@
+"""Rich tables for terminals. Data strings are always Text, never markup."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from psycompare.render.plain import footnote_lines, row_suffix
+from psycompare.views import View
+
+
+def render(view: View, file: IO[str], color: bool, width: int | None = None) -> None:
+    console = Console(
+        file=file,
+        no_color=not color,
+        color_system="auto" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        width=width,
+        soft_wrap=False,
+    )
+    ascii_only = not console.encoding.lower().startswith("utf")
+    for block in view.blocks:
+        table = Table(
+            title=Text(block.title, style="bold"),
+            box=box.ASCII if ascii_only else box.ROUNDED,
+            show_lines=block.layout == "records",
+            title_justify="left",
+            header_style="bold" if color else "",
+        )
+        for i, col in enumerate(block.columns):
+            table.add_column(Text(col), overflow="fold", style="bold" if (i == 0 and block.layout == "records") else "")
+        for row in block.rows:
+            cells = [Text(c) for c in row.cells]
+            suffix = row_suffix(row)
+            if suffix:
+                cells[-1].append(suffix, style="dim" if color else "")
+            table.add_row(*cells)
+        console.print(table)
+    lines = footnote_lines(view.footnotes)
+    if lines:
+        console.print(Text("\n".join(lines), style="dim" if color else ""))

@@ -1,0 +1,517 @@
+"""The dataset schema: field specs, validation of parsed TOML into model objects, and the reverse.
+
+Validation never stops at the first problem: it returns every problem with the
+file, line, column and field it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from collections.abc import Callable
+from typing import Any
+
+from psycompare import model
+from psycompare.errors import Problem
+
+SCHEMA_VERSION = 1
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SOURCE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+JURISDICTION_RE = re.compile(r"^(?:[A-Z]{2}(?:-[A-Z0-9]{1,3})?|EU|INTL)$")
+PMID_RE = re.compile(r"^[0-9]{1,9}$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+URL_RE = re.compile(r"^https?://\S+$")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One key of a table: its TOML name, kind, and whether it is required."""
+
+    name: str
+    kind: str  # text | str | date | int | num | strlist | sources | pmid | doi | url
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A table (``many=False``) or array of tables (``many=True``) in a record."""
+
+    key: str
+    attr: str
+    cls: type
+    fields: tuple[Field, ...]
+    many: bool
+
+
+SRC = Field("sources", "sources")
+AS_OF = Field("as_of", "date", required=False)
+FACT_FIELDS = (Field("text", "text"), SRC, AS_OF)
+
+SECTIONS: tuple[Section, ...] = (
+    Section("class", "class_", model.Fact, FACT_FIELDS, many=False),
+    Section("summary", "summary", model.Fact, FACT_FIELDS, many=False),
+    Section("mechanism", "mechanism", model.Fact, FACT_FIELDS, many=False),
+    Section(
+        "status",
+        "status",
+        model.StatusEntry,
+        (
+            Field("jurisdiction", "jurisdiction"),
+            Field("regulator", "text"),
+            Field("approval", "str", choices=model.APPROVAL_STATES),
+            Field("indications", "strlist", required=False),
+            Field("schedule", "str"),
+            Field("programme", "str", required=False),
+            Field("note", "str", required=False),
+            Field("as_of", "date"),
+            SRC,
+        ),
+        many=True,
+    ),
+    Section(
+        "events",
+        "events",
+        model.Event,
+        (
+            Field("date", "date"),
+            Field("jurisdiction", "jurisdiction"),
+            Field("kind", "str", choices=model.EVENT_KINDS),
+            Field("text", "text"),
+            SRC,
+            AS_OF,
+        ),
+        many=True,
+    ),
+    Section("effects", "effects", model.Fact, FACT_FIELDS, many=True),
+    Section(
+        "uses",
+        "uses",
+        model.Use,
+        (
+            Field("condition", "text"),
+            Field("evidence", "str", choices=model.EVIDENCE_LEVELS),
+            Field("text", "text"),
+            SRC,
+            AS_OF,
+        ),
+        many=True,
+    ),
+    Section(
+        "side_effects",
+        "side_effects",
+        model.SideEffect,
+        (
+            Field("text", "text"),
+            Field("frequency", "str", choices=model.FREQUENCIES),
+            Field("severity", "str", choices=model.SEVERITIES),
+            Field("setting", "str", choices=model.SETTINGS),
+            Field("note", "str", required=False),
+            SRC,
+            AS_OF,
+        ),
+        many=True,
+    ),
+    Section(
+        "cautions",
+        "cautions",
+        model.Caution,
+        (
+            Field("kind", "str", choices=model.CAUTION_KINDS),
+            Field("text", "text"),
+            Field("reason", "text"),
+            SRC,
+            AS_OF,
+        ),
+        many=True,
+    ),
+    Section(
+        "delivery",
+        "delivery",
+        model.Delivery,
+        (
+            Field("setting", "str", required=False),
+            Field("session", "str", required=False),
+            Field("monitoring", "str", required=False),
+            Field("course", "str", required=False),
+            Field("dose", "str", required=False),
+            SRC,
+            AS_OF,
+        ),
+        many=False,
+    ),
+    *(
+        Section(
+            key,
+            key,
+            model.TimeRange,
+            (
+                Field("low", "num"),
+                Field("high", "num"),
+                Field("unit", "str", choices=model.TIME_UNITS),
+                Field("route", "str", required=False),
+                Field("note", "str", required=False),
+                SRC,
+                AS_OF,
+            ),
+            many=False,
+        )
+        for key in ("onset", "duration")
+    ),
+    Section(
+        "trials",
+        "trials",
+        model.Trial,
+        (
+            Field("name", "text"),
+            Field("phase", "str", choices=("1", "1/2", "2", "2a", "2b", "2/3", "3", "4")),
+            Field("population", "text"),
+            Field("n", "int"),
+            Field("primary_endpoint", "text"),
+            Field("result", "text"),
+            Field("pmid", "pmid", required=False),
+            Field("doi", "doi", required=False),
+            SRC,
+            AS_OF,
+        ),
+        many=True,
+    ),
+    Section(
+        "notes",
+        "notes",
+        model.Note,
+        (Field("claim", "text"), Field("correction", "text"), SRC, AS_OF),
+        many=True,
+    ),
+)
+SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+REQUIRED_SECTIONS = ("class", "summary", "mechanism", "status")
+TOP_FIELDS = (
+    Field("id", "id"),
+    Field("name", "text"),
+    Field("generic_name", "text"),
+    Field("aliases", "strlist"),
+    Field("reviewed", "date"),
+)
+SOURCE_FIELDS = (
+    Field("kind", "str", choices=model.SOURCE_KINDS),
+    Field("title", "text"),
+    Field("publisher", "text"),
+    Field("date", "date"),
+    Field("url", "url", required=False),
+    Field("pmid", "pmid", required=False),
+    Field("doi", "doi", required=False),
+)
+# Fields merged across data directories: lists append, aliases union, status by jurisdiction.
+LIST_SECTIONS = tuple(s.attr for s in SECTIONS if s.many and s.key != "status")
+
+
+def _type_name(value: object) -> str:
+    return {
+        str: "string",
+        int: "integer",
+        float: "number",
+        bool: "boolean",
+        list: "array",
+        dict: "table",
+        date: "date",
+    }.get(type(value), type(value).__name__)
+
+
+class _Checker:
+    """Collects problems for one file; locates them lazily in the file's text."""
+
+    def __init__(self, file: str, text: str | Callable[[], str]) -> None:
+        self.file = file
+        self.text = text
+        self.problems: list[Problem] = []
+        self._locator: Locator | None = None
+
+    def add(self, path: Path_, message: str) -> None:
+        if self._locator is None:
+            self._locator = Locator(self.text() if callable(self.text) else self.text)
+        line, col = self._locator.find(path)
+        self.problems.append(Problem(self.file, line, col, dotted(path), message))
+
+    def value(self, fld: Field, table: dict[str, Any], path: Path_) -> Any:
+        """Check one field; return the converted value or None when invalid/absent."""
+        if fld.name not in table:
+            if fld.required:
+                self.add(path, f"missing required field {fld.name!r}")
+            return None
+        raw = table[fld.name]
+        here = (*path, fld.name)
+        kind = fld.kind
+        if kind == "date":
+            if isinstance(raw, date) and not hasattr(raw, "hour"):
+                return raw
+            if isinstance(raw, str):
+                self.add(here, f"expected a TOML date like 2024-08-09 (no quotes), got string {raw!r}")
+            else:
+                self.add(here, f"expected a date, got {_type_name(raw)}")
+            return None
+        if kind in ("int", "num"):
+            ok = isinstance(raw, int) if kind == "int" else isinstance(raw, int | float)
+            if not ok or isinstance(raw, bool):
+                self.add(here, f"expected {'an integer' if kind == 'int' else 'a number'}, got {_type_name(raw)}")
+                return None
+            if raw < 0:
+                self.add(here, "must not be negative")
+                return None
+            return raw
+        if kind in ("strlist", "sources"):
+            if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+                self.add(here, "expected an array of strings")
+                return None
+            if kind == "sources":
+                if not raw:
+                    self.add(here, "a fact needs at least one source id")
+                    return None
+                bad = [x for x in raw if not SOURCE_ID_RE.match(x)]
+                if bad:
+                    self.add(here, f"malformed source id {bad[0]!r}")
+                    return None
+            if any(not x.strip() for x in raw):
+                self.add(here, "empty string in array")
+                return None
+            return tuple(raw)
+        if not isinstance(raw, str):
+            self.add(here, f"expected a string, got {_type_name(raw)}")
+            return None
+        if kind in ("text", "id", "jurisdiction") and not raw.strip():
+            self.add(here, "must not be empty")
+            return None
+        checks = {
+            "id": (ID_RE, "lower-case letters, digits and '-' only"),
+            "jurisdiction": (JURISDICTION_RE, "an ISO 3166 code such as US, GB, AU, US-OR, or EU"),
+            "pmid": (PMID_RE, "digits only"),
+            "doi": (DOI_RE, "a DOI such as 10.1038/s41591-021-01336-3"),
+            "url": (URL_RE, "an http(s) URL"),
+        }
+        if kind in checks and raw:
+            regex, what = checks[kind]
+            if not regex.match(raw):
+                self.add(here, f"{raw!r} is not {what}")
+                return None
+        if fld.choices and raw not in fld.choices:
+            self.add(here, f"{raw!r} is not one of: {', '.join(fld.choices)}")
+            return None
+        return raw
+
+    def table(self, fields: tuple[Field, ...], table: dict[str, Any], path: Path_) -> dict[str, Any] | None:
+        """Check a table against its fields; None when any field is invalid."""
+        known = {f.name for f in fields}
+        for key in table:
+            if key not in known:
+                self.add((*path, key), f"unknown field (expected one of: {', '.join(sorted(known))})")
+        before = len(self.problems)
+        out = {f.name: self.value(f, table, path) for f in fields}
+        if len(self.problems) > before:
+            return None
+        return {k: v for k, v in out.items() if v is not None}
+
+
+def validate_record(
+    data: dict[str, Any], file: str, text: str | Callable[[], str], origin: str, partial: bool = False
+) -> tuple[dict[str, Any], list[Problem], list[tuple[str, Path_]]]:
+    """Validate one parsed record.
+
+    Returns the converted fields (keyed by model attribute), the problems, and every
+    cited source id with the path that cites it (for the registry checks).
+    ``partial`` records (overlays of an existing id) need only ``id``.
+    """
+    ck = _Checker(file, text)
+    out: dict[str, Any] = {}
+    cited: list[tuple[str, Path_]] = []
+    schema = data.get("schema", SCHEMA_VERSION)
+    if schema != SCHEMA_VERSION:
+        ck.add(("schema",), f"unsupported schema version {schema!r} (this psycompare reads {SCHEMA_VERSION})")
+    known = {"schema"} | {f.name for f in TOP_FIELDS} | set(SECTION_BY_KEY)
+    for key in data:
+        if key not in known:
+            ck.add((key,), "unknown field")
+    for fld in TOP_FIELDS:
+        required = fld.required and (not partial or fld.name == "id")
+        value = ck.value(Field(fld.name, fld.kind, required), data, ())
+        if value is not None:
+            out[fld.name] = value
+    for sec in SECTIONS:
+        raw = data.get(sec.key)
+        if raw is None:
+            if sec.key in REQUIRED_SECTIONS and not partial:
+                ck.add((sec.key,), f"missing required section [{'[' + sec.key + ']' if sec.many else sec.key}]")
+            continue
+        items = raw if sec.many else [raw]
+        if sec.many and not isinstance(raw, list):
+            ck.add((sec.key,), f"expected an array of tables [[{sec.key}]], got {_type_name(raw)}")
+            continue
+        built = []
+        for i, item in enumerate(items):
+            path: Path_ = (sec.key, i) if sec.many else (sec.key,)
+            if not isinstance(item, dict):
+                ck.add(path, f"expected a table, got {_type_name(item)}")
+                continue
+            values = ck.table(sec.fields, item, path)
+            if values is None:
+                continue
+            for sid in values.get("sources", ()):
+                cited.append((sid, (*path, "sources")))
+            built.append(sec.cls(**values, origin=origin))
+        if sec.many:
+            out[sec.attr] = tuple(built)
+        elif built:
+            out[sec.attr] = built[0]
+    statuses = out.get("status", ())
+    seen: set[str] = set()
+    for i, entry in enumerate(statuses):
+        if entry.jurisdiction in seen:
+            ck.add(("status", i, "jurisdiction"), f"duplicate status entry for {entry.jurisdiction}")
+        seen.add(entry.jurisdiction)
+    for i, trial in enumerate(out.get("trials", ())):
+        if not (trial.pmid or trial.doi):
+            ck.add(("trials", i), "a trial needs a pmid or a doi")
+    for i, tr in enumerate(out.get(key) for key in ("onset", "duration")):
+        if tr is not None and tr.low > tr.high:
+            ck.add((("onset", "duration")[i], "low"), "low is greater than high")
+    return out, ck.problems, cited
+
+
+def validate_sources(
+    data: dict[str, Any], file: str, text: str, origin: str
+) -> tuple[dict[str, model.Source], list[Problem]]:
+    """Validate the source registry."""
+    ck = _Checker(file, text)
+    out: dict[str, model.Source] = {}
+    for sid, raw in data.items():
+        if not SOURCE_ID_RE.match(sid):
+            ck.add((sid,), "malformed source id (lower-case letters, digits, '.', '_', '-')")
+            continue
+        if not isinstance(raw, dict):
+            ck.add((sid,), f"expected a table, got {_type_name(raw)}")
+            continue
+        values = ck.table(SOURCE_FIELDS, raw, (sid,))
+        if values is None:
+            continue
+        if not (values.get("url") or values.get("pmid") or values.get("doi")):
+            ck.add((sid,), "a source needs at least one of url, pmid, doi")
+            continue
+        out[sid] = model.Source(id=sid, origin=origin, **values)
+    return out, ck.problems
+
+
+def validate_info(data: dict[str, Any], file: str, text: str) -> tuple[model.DatasetInfo | None, list[Problem]]:
+    """Validate ``dataset.toml``."""
+    ck = _Checker(file, text)
+    values = ck.table((Field("version", "text"), Field("date", "date")), data, ())
+    return (model.DatasetInfo(**values) if values else None), ck.problems
+
+
+def dotted(path: Path_) -> str:
+    """Render a field path as ``status[2].approval``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(file)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reverse: model -> plain TOML-ready dict (export and round trips)
+
+
+def _plain(obj: object, fields: tuple[Field, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for fld in fields:
+        value = getattr(obj, fld.name)
+        if value is None or value == "" or (value == () and not fld.required):
+            continue
+        out[fld.name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def record_to_dict(sub: model.Substance) -> dict[str, Any]:
+    """The record in schema form, ready for tomli-w or JSON (dates stay ``date`` objects)."""
+    out: dict[str, Any] = {"schema": SCHEMA_VERSION}
+    for fld in TOP_FIELDS:
+        value = getattr(sub, fld.name)
+        out[fld.name] = list(value) if isinstance(value, tuple) else value
+    for sec in SECTIONS:
+        value = getattr(sub, sec.attr)
+        if sec.many:
+            if value:
+                out[sec.key] = [_plain(v, sec.fields) for v in value]
+        elif value is not None:
+            out[sec.key] = _plain(value, sec.fields)
+    return out
+
+
+def source_to_dict(src: model.Source) -> dict[str, Any]:
+    """A registry entry in schema form."""
+    return _plain(src, SOURCE_FIELDS)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY_RE = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+
+
+class Locator:
+    """Finds the line and column of a field path in a TOML text (1-based).
+
+    A light scan of table headers and keys; it does not parse values, so for a key
+    inside an inline table or a multi-line array it points at the enclosing key.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        # (line index, header name, index among same-named array headers or -1)
+        self.headers: list[tuple[int, str, int]] = []
+        counts: dict[str, int] = {}
+        for i, line in enumerate(self.lines):
+            m = _HEADER_RE.match(line)
+            if m and not _KEY_RE.match(line):
+                name = m.group(2).strip().strip("\"'")
+                if m.group(1) == "[[":
+                    counts[name] = counts.get(name, -1) + 1
+                    self.headers.append((i, name, counts[name]))
+                else:
+                    self.headers.append((i, name, -1))
+
+    def _block(self, start: int) -> range:
+        for i, _, _ in self.headers:
+            if i > start:
+                return range(start + 1, i)
+        return range(start + 1, len(self.lines))
+
+    def _key_in(self, rows: range, key: str) -> tuple[int, int] | None:
+        for i in rows:
+            m = _KEY_RE.match(self.lines[i])
+            if m and key in m.groups():
+                return i + 1, m.start(m.lastindex or 1) + 1 - (1 if m.group(1) or m.group(2) else 0)
+        return None
+
+    def find(self, path: Path_) -> tuple[int, int]:
+        if not path:
+            return 1, 1
+        head, rest = path[0], path[1:]
+        index = -1
+        if rest and isinstance(rest[0], int):
+            index, rest = rest[0], rest[1:]
+        top = range(0, self.headers[0][0] if self.headers else len(self.lines))
+        for i, name, idx in self.headers:
+            if name == head and (idx == index or (index == -1 and idx == -1)):
+                key = next((p for p in rest if isinstance(p, str)), None)
+                if key is not None:
+                    found = self._key_in(self._block(i), key)
+                    if found:
+                        return found
+                return i + 1, 1
+        # a top-level key (or a table written inline / as a dotted key)
+        found = self._key_in(top, str(head))
+        if found:
+            return found
+        return (self.headers[-1][0] + 1 if self.headers else len(self.lines) or 1), 1
