@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -31,7 +31,7 @@ data_app = typer.Typer(help="Check and create data directories.", rich_markup_mo
 app.add_typer(data_app, name="data")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     plain = "plain"
     json = "json"
@@ -40,12 +40,12 @@ class Format(str, Enum):
     toml = "toml"
 
 
-class Setting(str, Enum):
+class Setting(StrEnum):
     clinical = "clinical"
     nonmedical = "nonmedical"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     toml = "toml"
     json = "json"
 
@@ -80,8 +80,13 @@ def complete_name(incomplete: str) -> list[str]:
 
 FormatOpt = Annotated[
     Format | None,
-    typer.Option("--format", "-f", help="Output format (default: table on a terminal, plain in a pipe).",
-                 case_sensitive=False, show_default=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (default: table on a terminal, plain in a pipe).",
+        case_sensitive=False,
+        show_default=False,
+    ),
 ]
 NamesArg = Annotated[
     list[str], typer.Argument(help="Substance names, ids or aliases.", autocompletion=complete_name, show_default=False)
@@ -113,15 +118,22 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    data: Annotated[list[Path] | None, typer.Option("--data", help="Extra data directory (repeatable); "
-                    "also $PSYCOMPARE_DATA, a path list.", show_default=False)] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data", help="Extra data directory (repeatable); also $PSYCOMPARE_DATA, a path list.", show_default=False
+        ),
+    ] = None,
     no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Use only the --data directories.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (also NO_COLOR, TERM=dumb).")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (also PSYCOMPARE_DEBUG=1).")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                       help="Print the version and the dataset's date.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and the dataset's date."),
+    ] = False,
 ) -> None:
     """Sourced, dated facts about ketamine, esketamine, MDMA, psilocybin, LSD and their comparators."""
+    STATE._dataset = None
     STATE.data_dirs = list(data or [])
     STATE.bundled = not no_bundled
     STATE.no_color = no_color
@@ -149,11 +161,19 @@ def show(names: NamesArg, fmt: FormatOpt = None) -> None:
 @app.command()
 def compare(
     names: NamesArg,
-    fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated rows to show: status, schedule, "
-                      "class, mechanism, effects, established_uses, emerging_uses, common_side_effects, "
-                      "serious_risks, delivery, onset_duration, evidence.", show_default=False)] = None,
-    jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", help="Whose status to show (US, AU, CA, "
-                            "EU, GB...).")] = "US",
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields",
+            help="Comma-separated rows to show: status, schedule, "
+            "class, mechanism, effects, established_uses, emerging_uses, common_side_effects, "
+            "serious_risks, delivery, onset_duration, evidence.",
+            show_default=False,
+        ),
+    ] = None,
+    jurisdiction: Annotated[
+        str, typer.Option("--jurisdiction", "-j", help="Whose status to show (US, AU, CA, EU, GB...).")
+    ] = "US",
     fmt: FormatOpt = None,
 ) -> None:
     """Side-by-side table: one column per substance, one row per category."""
@@ -178,8 +198,12 @@ def _jurisdiction(code: str) -> str:
 @app.command()
 def status(
     names: NamesArg,
-    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="Only this jurisdiction "
-                            "(US also includes US states).", show_default=False)] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction", "-j", help="Only this jurisdiction (US also includes US states).", show_default=False
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Regulatory status per jurisdiction, dated, with its milestones."""
@@ -193,8 +217,9 @@ def status(
 @app.command("side-effects")
 def side_effects(
     names: NamesArg,
-    setting: Annotated[Setting | None, typer.Option("--setting", help="clinical use or heavy non-medical use.",
-                       show_default=False)] = None,
+    setting: Annotated[
+        Setting | None, typer.Option("--setting", help="clinical use or heavy non-medical use.", show_default=False)
+    ] = None,
     serious: Annotated[bool, typer.Option("--serious", help="Only serious effects.")] = False,
     fmt: FormatOpt = None,
 ) -> None:
@@ -215,8 +240,9 @@ def sources(names: NamesArg, fmt: FormatOpt = None) -> None:
 
 
 @app.command()
-def search(text: Annotated[str, typer.Argument(help="Text to look for (case-insensitive).")],
-           fmt: FormatOpt = None) -> None:
+def search(
+    text: Annotated[str, typer.Argument(help="Text to look for (case-insensitive).")], fmt: FormatOpt = None
+) -> None:
     """Where a word appears across the dataset: substance, field, snippet."""
     from psycompare import views
 
@@ -229,11 +255,17 @@ def search(text: Annotated[str, typer.Argument(help="Text to look for (case-inse
 
 @app.command()
 def export(
-    names: Annotated[list[str] | None, typer.Argument(help="Substances to export (default: all).",
-                     autocompletion=complete_name, show_default=False)] = None,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Substances to export (default: all).", autocompletion=complete_name, show_default=False),
+    ] = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False)] = ExportFormat.toml,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Write a data directory here (TOML files) "
-                       "that --data can read back.", show_default=False)] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write a data directory here (TOML files) that --data can read back.", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Records in schema form: to stdout, or as a data directory with --out."""
     from psycompare import export as exp
@@ -253,8 +285,12 @@ def export(
 
 @data_app.command("validate")
 def data_validate(
-    dirs: Annotated[list[Path] | None, typer.Argument(help="Data directories, checked as layers in order "
-                    "(default: the ones in use).", show_default=False)] = None,
+    dirs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Data directories, checked as layers in order (default: the ones in use).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Check data directories; print every problem as file:line:col: field: message."""
     from psycompare.dataset import bundled_dir, env_data_dirs
@@ -271,8 +307,9 @@ def data_validate(
     for p in problems:
         typer.echo(str(p))
     if problems:
-        typer.echo(f"{len(problems)} problem(s) in {len(targets)} director{'y' if len(targets) == 1 else 'ies'}",
-                   err=True)
+        typer.echo(
+            f"{len(problems)} problem(s) in {len(targets)} director{'y' if len(targets) == 1 else 'ies'}", err=True
+        )
         raise typer.Exit(ExitCode.NOT_FOUND)
     typer.echo(f"ok: {', '.join(str(t) for t in targets)}", err=True)
 
@@ -280,8 +317,10 @@ def data_validate(
 @data_app.command("new")
 def data_new(
     name: Annotated[str, typer.Argument(help="Id of the new substance (a-z, 0-9, -).")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Write DIR/substances/NAME.toml instead of "
-                       "printing.", show_default=False)] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write DIR/substances/NAME.toml instead of printing.", show_default=False),
+    ] = None,
 ) -> None:
     """Write a commented template record that validates once filled in."""
     from psycompare.template import record_template
@@ -317,6 +356,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rv = command.main(args=argv, prog_name="psycompare", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
+        if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130)
+            _fail("interrupted", ExitCode.INTERRUPTED)
         sys.stdout.flush()
     except PsycompareError as exc:
         if debug:

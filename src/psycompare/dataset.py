@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,9 @@ class Dataset:
                 )
             roots.append((path, str(path)))
         if not roots:
-            raise DataError([Problem("(none)", 1, 1, "(directory)", "no data directories (--no-bundled without --data)")])
+            raise DataError(
+                [Problem("(none)", 1, 1, "(directory)", "no data directories (--no-bundled without --data)")]
+            )
         self.indexes = [DirIndex(root, origin, cache) for root, origin in roots]
 
     @property
@@ -174,7 +177,9 @@ class Dataset:
             if raw is None:
                 problems.extend(read_problems or entry.problems)
                 continue
-            fields, found, cites = schema.validate_record(raw, shown, lambda p=path: _text_of(p), idx.origin, partial=bool(layers))
+            fields, found, cites = schema.validate_record(
+                raw, shown, lambda p=path: _text_of(p), idx.origin, partial=bool(layers)
+            )
             if "id" in fields and fields["id"] != sid:
                 found.append(Problem(shown, 1, 1, "id", f"id {fields['id']!r} does not match the file name {sid!r}"))
             problems.extend(found)
@@ -187,10 +192,14 @@ class Dataset:
                 if self.source(sid_cited) is None:
                     line, col = schema.Locator(_text_of(Path(shown))).find(path)
                     problems.append(
-                        Problem(shown, line, col, schema.dotted(path), f"source id {sid_cited!r} is not in sources.toml")
+                        Problem(
+                            shown, line, col, schema.dotted(path), f"source id {sid_cited!r} is not in sources.toml"
+                        )
                     )
         if problems:
             raise DataError(problems)
+        if len(layers) > 1:
+            layers = [_date_facts(layer) for layer in layers]
         return model.Substance(**merge(layers), files=tuple(files))
 
     def all(self) -> tuple[list[model.Substance], list[PsycompareError]]:
@@ -244,6 +253,22 @@ class Dataset:
             if info is not None:
                 return info
         return None
+
+
+def _date_facts(layer: dict[str, Any]) -> dict[str, Any]:
+    """Give each fact of a layer its layer's reviewed date, so merging keeps it truthful."""
+    reviewed = layer.get("reviewed")
+    if reviewed is None:
+        return layer
+    out = dict(layer)
+    for sec in schema.SECTIONS:
+        if sec.attr not in layer or not hasattr(sec.cls, "as_of"):
+            continue
+        value = layer[sec.attr]
+        items = value if sec.many else (value,)
+        fixed = tuple(i if i.as_of else replace(i, as_of=reviewed) for i in items)
+        out[sec.attr] = fixed if sec.many else fixed[0]
+    return out
 
 
 def _text_of(path: Path) -> str:

@@ -249,9 +249,7 @@ class DirIndex:
                 )
                 meta = {
                     "source_problems": marshal.dumps([_problem_tuple(p) for p in data.source_problems]),
-                    "info": marshal.dumps(
-                        (data.info.version, data.info.date.isoformat()) if data.info else None
-                    ),
+                    "info": marshal.dumps((data.info.version, data.info.date.isoformat()) if data.info else None),
                     "info_problems": marshal.dumps([_problem_tuple(p) for p in data.info_problems]),
                     # written last: a reader trusts the file only when the signature matches
                     "signature": data.signature,

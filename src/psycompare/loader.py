@@ -32,8 +32,12 @@ def read_toml(path: Path, shown: str | None = None) -> tuple[dict[str, Any] | No
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS_RE.search(msg)
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
-        msg = _TOML_POS_RE.sub("", msg).strip()
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
+        else:  # "(at end of document)"
+            lines = text.splitlines() or [""]
+            line, col = len(lines), len(lines[-1]) + 1
+        msg = _TOML_POS_RE.sub("", msg).replace("(at end of document)", "at end of file").strip()
         return None, text, [Problem(name, line, col, "(syntax)", f"TOML syntax error: {msg}")]
 
 

@@ -10,11 +10,27 @@ from psycompare.errors import UsageError
 from psycompare.render import DISCLAIMER, FORMATS
 from psycompare.views import View
 
-_ASCII = str.maketrans({
-    "\u2013": "-", "\u2014": "--", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-    "\u2026": "...", "\u00b5": "u", "\u03bc": "u", "\u2265": ">=", "\u2264": "<=", "\u00d7": "x",
-    "\u2022": "*", "\u00b1": "+/-", "\u2192": "->", "\u00a0": " ", "\u2212": "-",
-})
+_ASCII = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "--",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u00b5": "u",
+        "\u03bc": "u",
+        "\u2265": ">=",
+        "\u2264": "<=",
+        "\u00d7": "x",
+        "\u2022": "*",
+        "\u00b1": "+/-",
+        "\u2192": "->",
+        "\u00a0": " ",
+        "\u2212": "-",
+    }
+)
 
 
 class Output:
@@ -34,12 +50,7 @@ class Output:
             raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
         self.format = fmt or ("table" if self.tty else "plain")
         env = os.environ
-        self.color = (
-            self.tty
-            and not no_color
-            and "NO_COLOR" not in env
-            and env.get("TERM") != "dumb"
-        )
+        self.color = self.tty and not no_color and "NO_COLOR" not in env and env.get("TERM") != "dumb"
         self.encoding = (getattr(self.stdout, "encoding", None) or "utf-8").lower()
 
     def _write(self, text: str) -> None:

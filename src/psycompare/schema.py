@@ -7,9 +7,9 @@ file, line, column and field it concerns.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Callable
 from typing import Any
 
 from psycompare import model
@@ -240,7 +240,7 @@ class _Checker:
         """Check one field; return the converted value or None when invalid/absent."""
         if fld.name not in table:
             if fld.required:
-                self.add(path, f"missing required field {fld.name!r}")
+                self.add((*path, fld.name), f"missing required field {fld.name!r}")
             return None
         raw = table[fld.name]
         here = (*path, fld.name)
@@ -425,7 +425,7 @@ def _plain(obj: object, fields: tuple[Field, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for fld in fields:
         value = getattr(obj, fld.name)
-        if value is None or value == "" or (value == () and not fld.required):
+        if value is None or (value in ("", ()) and not fld.required):
             continue
         out[fld.name] = list(value) if isinstance(value, tuple) else value
     return out

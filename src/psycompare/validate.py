@@ -22,7 +22,9 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
         _, found = load_info(d / "dataset.toml")
         problems.extend(found)
         if not (d / "substances").is_dir() and not (d / "sources.toml").is_file():
-            problems.append(Problem(str(d), 1, 1, "(directory)", "not a data directory (no substances/ or sources.toml)"))
+            problems.append(
+                Problem(str(d), 1, 1, "(directory)", "not a data directory (no substances/ or sources.toml)")
+            )
     known: dict[str, object] = {}
     for _, reg in registries:
         known.update(reg)
@@ -43,7 +45,9 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
             fields, found, cited, text = load_record(path, str(d), partial=partial)
             problems.extend(found)
             if not schema.ID_RE.match(sid):
-                problems.append(Problem(str(path), 1, 1, "(file)", "file name must be the record id (a-z, 0-9, -) + .toml"))
+                problems.append(
+                    Problem(str(path), 1, 1, "(file)", "file name must be the record id (a-z, 0-9, -) + .toml")
+                )
             seen_ids.add(sid)
             locator = schema.Locator(text) if text else None
             for source_id, where in cited:
@@ -51,7 +55,13 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                 if source_id not in known:
                     line, col = locator.find(where) if locator else (1, 1)
                     problems.append(
-                        Problem(str(path), line, col, schema.dotted(where), f"source id {source_id!r} is not in sources.toml")
+                        Problem(
+                            str(path),
+                            line,
+                            col,
+                            schema.dotted(where),
+                            f"source id {source_id!r} is not in sources.toml",
+                        )
                     )
             if fields is None:
                 continue
@@ -63,12 +73,16 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                 field_name = ("name", "generic_name")[i] if i < 2 else "aliases"
                 if key != sid and key in all_ids:
                     line, col = locator.find((field_name,)) if locator else (1, 1)
-                    problems.append(Problem(str(path), line, col, field_name, f"{alias!r} shadows the id of another substance"))
+                    problems.append(
+                        Problem(str(path), line, col, field_name, f"{alias!r} shadows the id of another substance")
+                    )
                 owner = key_owner.get(key)
                 if owner and owner[0] != sid:
                     line, col = locator.find((field_name,)) if locator else (1, 1)
                     problems.append(
-                        Problem(str(path), line, col, field_name, f"{alias!r} is also a name of {owner[0]!r} ({owner[1]})")
+                        Problem(
+                            str(path), line, col, field_name, f"{alias!r} is also a name of {owner[0]!r} ({owner[1]})"
+                        )
                     )
                 else:
                     key_owner[key] = (sid, str(path))
@@ -82,7 +96,6 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                 line, col = locator.find((source_id,))
                 problems.append(Problem(str(path), line, col, source_id, "source is not cited by any record"))
     return problems
-
 
 
 def _all_ids(dirs: list[Path]) -> set[str]:

@@ -70,9 +70,7 @@ class Citer:
         return Row(cells, cites, as_of if as_of != self.sub.reviewed else None, origin)
 
     def footnotes(self, label: str, all_sources: bool = False) -> Footnotes:
-        return Footnotes(
-            label, [(n, s) for n, s in enumerate(self.sources, 1) if all_sources or n in self.used]
-        )
+        return Footnotes(label, [(n, s) for n, s in enumerate(self.sources, 1) if all_sources or n in self.used])
 
 
 def iso(d: date | None) -> str:
@@ -207,32 +205,59 @@ def show_view(ds: Dataset, subs: list[model.Substance]) -> View:
             )
         )
         sections: list[tuple[str, list[str], list[Row]]] = [
-            ("milestones", ["date", "where", "kind", "what"], [
-                c.row([e.date.isoformat(), e.jurisdiction, e.kind, e.text], e)
-                for e in sorted(sub.events, key=lambda e: e.date)
-            ]),
+            (
+                "milestones",
+                ["date", "where", "kind", "what"],
+                [
+                    c.row([e.date.isoformat(), e.jurisdiction, e.kind, e.text], e)
+                    for e in sorted(sub.events, key=lambda e: e.date)
+                ],
+            ),
             ("core effects in therapy", ["effect"], [c.row([f.text], f) for f in sub.effects]),
-            ("uses", ["condition", "evidence", "detail"], [
-                c.row([u.condition, u.evidence, u.text], u) for u in sub.uses
-            ]),
+            (
+                "uses",
+                ["condition", "evidence", "detail"],
+                [c.row([u.condition, u.evidence, u.text], u) for u in sub.uses],
+            ),
             ("delivery", ["aspect", "detail"], _delivery_rows(c, sub)),
-            ("onset and duration", ["", "value"], [
-                c.row([label, tr.text], tr)
-                for label, tr in (("onset", sub.onset), ("duration", sub.duration))
-                if tr is not None
-            ]),
-            ("side effects", ["setting", "frequency", "severity", "effect", "detail"], [
-                c.row([s.setting, s.frequency, s.severity, s.text, s.note], s) for s in _sorted_side(sub.side_effects)
-            ]),
+            (
+                "onset and duration",
+                ["", "value"],
+                [
+                    c.row([label, tr.text], tr)
+                    for label, tr in (("onset", sub.onset), ("duration", sub.duration))
+                    if tr is not None
+                ],
+            ),
+            (
+                "side effects",
+                ["setting", "frequency", "severity", "effect", "detail"],
+                [
+                    c.row([s.setting, s.frequency, s.severity, s.text, s.note], s)
+                    for s in _sorted_side(sub.side_effects)
+                ],
+            ),
             ("cautions", ["kind", "what", "why"], [c.row([x.kind, x.text, x.reason], x) for x in sub.cautions]),
-            ("key trials", ["trial", "phase", "n", "population", "primary endpoint", "result", "id"], [
-                c.row([tr.name, tr.phase, str(tr.n), tr.population, tr.primary_endpoint, tr.result,
-                       f"PMID {tr.pmid}" if tr.pmid else f"doi:{tr.doi}"], tr)
-                for tr in sub.trials
-            ]),
-            ("common misconceptions", ["claim", "correction"], [
-                c.row([n.claim, n.correction], n) for n in sub.notes
-            ]),
+            (
+                "key trials",
+                ["trial", "phase", "n", "population", "primary endpoint", "result", "id"],
+                [
+                    c.row(
+                        [
+                            tr.name,
+                            tr.phase,
+                            str(tr.n),
+                            tr.population,
+                            tr.primary_endpoint,
+                            tr.result,
+                            f"PMID {tr.pmid}" if tr.pmid else f"doi:{tr.doi}",
+                        ],
+                        tr,
+                    )
+                    for tr in sub.trials
+                ],
+            ),
+            ("common misconceptions", ["claim", "correction"], [c.row([n.claim, n.correction], n) for n in sub.notes]),
         ]
         for title, cols, rows in sections:
             if rows:
@@ -254,8 +279,13 @@ def _delivery_rows(c: Citer, sub: model.Substance) -> list[Row]:
     d = sub.delivery
     if d is None:
         return []
-    pairs = [("setting", d.setting), ("session", d.session), ("monitoring", d.monitoring),
-             ("course", d.course), ("clinical dose", d.dose)]
+    pairs = [
+        ("setting", d.setting),
+        ("session", d.session),
+        ("monitoring", d.monitoring),
+        ("course", d.course),
+        ("clinical dose", d.dose),
+    ]
     return [c.row([k, v], d) for k, v in pairs if v]
 
 
@@ -379,10 +409,7 @@ def _compare_items(sub: model.Substance, key: str, jurisdiction: str) -> list[tu
     if key == "onset_duration":
         return [(f"{label}: {tr.text}", tr) for label, tr in (("onset", sub.onset), ("duration", sub.duration)) if tr]
     if key == "evidence":
-        return [
-            (f"{t.name} (phase {t.phase}, n={t.n}): {t.result}", t)
-            for t in sub.trials
-        ]
+        return [(f"{t.name} (phase {t.phase}, n={t.n}): {t.result}", t) for t in sub.trials]
     raise UsageError(f"unknown field {key!r}")
 
 
@@ -406,9 +433,16 @@ def compare_view(ds: Dataset, subs: list[model.Substance], fields: list[str], ju
                     parts.append(text)
                     continue
                 r = c.row([text], item)
-                parts.append(text + (" " + marker(r.cites) if r.cites else "") + (f" {{{r.origin}}}" if r.origin else ""))
-                facts.append({"text": text, "sources": list(item.sources),
-                              "as_of": iso(getattr(item, "as_of", None) or sub.reviewed)})
+                parts.append(
+                    text + (" " + marker(r.cites) if r.cites else "") + (f" {{{r.origin}}}" if r.origin else "")
+                )
+                facts.append(
+                    {
+                        "text": text,
+                        "sources": list(item.sources),
+                        "as_of": iso(getattr(item, "as_of", None) or sub.reviewed),
+                    }
+                )
             cells.append("\n".join(parts) or "-")
             cell_json[sub.id] = facts
         rows.append(Row([label, *cells]))
@@ -416,13 +450,16 @@ def compare_view(ds: Dataset, subs: list[model.Substance], fields: list[str], ju
         csv_rows.append([key, *(cell.replace("\n", " | ") for cell in cells)])
     columns = ["", *(s.name for s in subs)]
     dated = "; ".join(f"{s.name} reviewed {s.reviewed.isoformat()}" for s in subs)
-    block = Block(f"{' vs '.join(s.name for s in subs)} (facts as of: {dated}, unless dated)", columns, rows,
-                  layout="records")
+    block = Block(
+        f"{' vs '.join(s.name for s in subs)} (facts as of: {dated}, unless dated)", columns, rows, layout="records"
+    )
     data = {
         "substances": [s.id for s in subs],
         "jurisdiction": jurisdiction,
         "rows": data_rows,
-        "sources": {s.id: [source_json(n, src) for n, src in c.footnotes("").sources] for s, c in zip(subs, citers, strict=True)},
+        "sources": {
+            s.id: [source_json(n, src) for n, src in c.footnotes("").sources] for s, c in zip(subs, citers, strict=True)
+        },
     }
     notes = [c.footnotes(s.name) for s, c in zip(subs, citers, strict=True)]
     return View(data, [block], ["field", *(s.id for s in subs)], csv_rows, notes)
@@ -453,28 +490,76 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
         status_rows = [_dated(c.row(_status_cells(e), e), e.as_of) for e in entries]
         if want and not entries:
             status_rows = [Row([want, "-", "-", "-", "-", "-", "no status recorded for this jurisdiction"])]
-        blocks.append(Block(f"{sub.name}: regulatory status",
-                            ["where", "regulator", "approval", "schedule", "programme", "indications", "note"],
-                            status_rows))
+        blocks.append(
+            Block(
+                f"{sub.name}: regulatory status",
+                ["where", "regulator", "approval", "schedule", "programme", "indications", "note"],
+                status_rows,
+            )
+        )
         if events:
-            blocks.append(Block(f"{sub.name}: milestones", ["date", "where", "kind", "what"],
-                                [c.row([e.date.isoformat(), e.jurisdiction, e.kind, e.text], e) for e in events]))
+            blocks.append(
+                Block(
+                    f"{sub.name}: milestones",
+                    ["date", "where", "kind", "what"],
+                    [c.row([e.date.isoformat(), e.jurisdiction, e.kind, e.text], e) for e in events],
+                )
+            )
         notes.append(c.footnotes(sub.name))
-        data.append({
-            "id": sub.id,
-            "name": sub.name,
-            "status": [fact_json(e, sub, ds.layered) for e in entries],
-            "events": [fact_json(e, sub, ds.layered) for e in events],
-            "sources": [source_json(n, s) for n, s in c.footnotes("").sources],
-        })
+        data.append(
+            {
+                "id": sub.id,
+                "name": sub.name,
+                "status": [fact_json(e, sub, ds.layered) for e in entries],
+                "events": [fact_json(e, sub, ds.layered) for e in events],
+                "sources": [source_json(n, s) for n, s in c.footnotes("").sources],
+            }
+        )
         for e in entries:
-            csv_rows.append([sub.id, "status", e.jurisdiction, e.as_of.isoformat(), e.regulator, e.approval,
-                             e.schedule, e.programme, "; ".join(e.indications), e.note, ";".join(e.sources)])
+            csv_rows.append(
+                [
+                    sub.id,
+                    "status",
+                    e.jurisdiction,
+                    e.as_of.isoformat(),
+                    e.regulator,
+                    e.approval,
+                    e.schedule,
+                    e.programme,
+                    "; ".join(e.indications),
+                    e.note,
+                    ";".join(e.sources),
+                ]
+            )
         for ev in events:
-            csv_rows.append([sub.id, "event", ev.jurisdiction, ev.date.isoformat(), "", ev.kind, "", "", "",
-                             ev.text, ";".join(ev.sources)])
-    header = ["substance", "type", "jurisdiction", "date", "regulator", "approval_or_kind", "schedule",
-              "programme", "indications", "text", "sources"]
+            csv_rows.append(
+                [
+                    sub.id,
+                    "event",
+                    ev.jurisdiction,
+                    ev.date.isoformat(),
+                    "",
+                    ev.kind,
+                    "",
+                    "",
+                    "",
+                    ev.text,
+                    ";".join(ev.sources),
+                ]
+            )
+    header = [
+        "substance",
+        "type",
+        "jurisdiction",
+        "date",
+        "regulator",
+        "approval_or_kind",
+        "schedule",
+        "programme",
+        "indications",
+        "text",
+        "sources",
+    ]
     return View({"substances": data, "jurisdiction": want}, blocks, header, csv_rows, notes)
 
 
@@ -489,26 +574,51 @@ def side_effects_view(ds: Dataset, subs: list[model.Substance], setting: str | N
     csv_rows: list[list[str]] = []
     for sub in subs:
         c = Citer(ds, sub)
-        items = [s for s in _sorted_side(sub.side_effects)
-                 if (setting is None or s.setting == setting) and (not serious or s.severity == "serious")]
+        items = [
+            s
+            for s in _sorted_side(sub.side_effects)
+            if (setting is None or s.setting == setting) and (not serious or s.severity == "serious")
+        ]
         cautions = [x for x in sub.cautions if not serious or x.kind in ("boxed-warning", "contraindication")]
-        blocks.append(Block(f"{sub.name}: side effects", ["setting", "frequency", "severity", "effect", "detail"],
-                            [c.row([s.setting, s.frequency, s.severity, s.text, s.note], s) for s in items]
-                            or [Row(["-", "-", "-", "none recorded for this filter", ""])]))
+        blocks.append(
+            Block(
+                f"{sub.name}: side effects",
+                ["setting", "frequency", "severity", "effect", "detail"],
+                [c.row([s.setting, s.frequency, s.severity, s.text, s.note], s) for s in items]
+                or [Row(["-", "-", "-", "none recorded for this filter", ""])],
+            )
+        )
         if cautions and setting != "nonmedical":
-            blocks.append(Block(f"{sub.name}: cautions", ["kind", "what", "why"],
-                                [c.row([x.kind, x.text, x.reason], x) for x in cautions]))
+            blocks.append(
+                Block(
+                    f"{sub.name}: cautions",
+                    ["kind", "what", "why"],
+                    [c.row([x.kind, x.text, x.reason], x) for x in cautions],
+                )
+            )
         notes.append(c.footnotes(sub.name))
-        data.append({
-            "id": sub.id,
-            "name": sub.name,
-            "side_effects": [fact_json(s, sub, ds.layered) for s in items],
-            "cautions": [fact_json(x, sub, ds.layered) for x in cautions] if setting != "nonmedical" else [],
-            "sources": [source_json(n, s) for n, s in c.footnotes("").sources],
-        })
+        data.append(
+            {
+                "id": sub.id,
+                "name": sub.name,
+                "side_effects": [fact_json(s, sub, ds.layered) for s in items],
+                "cautions": [fact_json(x, sub, ds.layered) for x in cautions] if setting != "nonmedical" else [],
+                "sources": [source_json(n, s) for n, s in c.footnotes("").sources],
+            }
+        )
         for s in items:
-            csv_rows.append([sub.id, s.setting, s.frequency, s.severity, s.text, s.note, ";".join(s.sources),
-                             iso(s.as_of or sub.reviewed)])
+            csv_rows.append(
+                [
+                    sub.id,
+                    s.setting,
+                    s.frequency,
+                    s.severity,
+                    s.text,
+                    s.note,
+                    ";".join(s.sources),
+                    iso(s.as_of or sub.reviewed),
+                ]
+            )
     header = ["substance", "setting", "frequency", "severity", "effect", "detail", "sources", "as_of"]
     return View({"substances": data, "setting": setting, "serious_only": serious}, blocks, header, csv_rows, notes)
 
@@ -523,13 +633,22 @@ def sources_view(ds: Dataset, subs: list[model.Substance]) -> View:
     csv_rows: list[list[str]] = []
     for sub in subs:
         srcs = ds.sources_of(sub)
-        blocks.append(Block(f"{sub.name}: sources", ["#", "kind", "source", "date", "where"], [
-            Row([str(n), s.kind, f"{s.title}. {s.publisher}", s.date.isoformat(), s.locator])
-            for n, s in enumerate(srcs, 1)
-        ], layout="items"))
+        blocks.append(
+            Block(
+                f"{sub.name}: sources",
+                ["#", "kind", "source", "date", "where"],
+                [
+                    Row([str(n), s.kind, f"{s.title}. {s.publisher}", s.date.isoformat(), s.locator])
+                    for n, s in enumerate(srcs, 1)
+                ],
+                layout="items",
+            )
+        )
         data.append({"id": sub.id, "name": sub.name, "sources": [source_json(n, s) for n, s in enumerate(srcs, 1)]})
         for n, s in enumerate(srcs, 1):
-            csv_rows.append([sub.id, str(n), s.id, s.kind, s.title, s.publisher, s.date.isoformat(), s.pmid, s.doi, s.url])
+            csv_rows.append(
+                [sub.id, str(n), s.id, s.kind, s.title, s.publisher, s.date.isoformat(), s.pmid, s.doi, s.url]
+            )
     header = ["substance", "n", "id", "kind", "title", "publisher", "date", "pmid", "doi", "url"]
     return View({"substances": data}, blocks, header, csv_rows)
 
@@ -570,8 +689,16 @@ def search_view(ds: Dataset, query: str) -> tuple[View, list[str]]:
             pos = text.casefold().find(q)
             if pos >= 0:
                 matches.append({"substance": sub.id, "field": path, "snippet": snippet(text, pos, len(q))})
-    block = Block(f"Matches for {query!r}", ["substance", "field", "snippet"],
-                  [Row([m["substance"], m["field"], m["snippet"]]) for m in matches], layout="items")
-    view = View({"query": query, "matches": matches}, [block], ["substance", "field", "snippet"],
-                [[m["substance"], m["field"], m["snippet"]] for m in matches])
+    block = Block(
+        f"Matches for {query!r}",
+        ["substance", "field", "snippet"],
+        [Row([m["substance"], m["field"], m["snippet"]]) for m in matches],
+        layout="items",
+    )
+    view = View(
+        {"query": query, "matches": matches},
+        [block],
+        ["substance", "field", "snippet"],
+        [[m["substance"], m["field"], m["snippet"]] for m in matches],
+    )
     return view, [str(e) for e in errors]

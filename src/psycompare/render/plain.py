@@ -39,8 +39,14 @@ def _records(block: Block, width: int) -> list[str]:
             for j, part in enumerate(cell.split("\n")):
                 prefix = head if j == 0 else " " * 4
                 lines.extend(
-                    textwrap.wrap(part, width=max(width, 40), initial_indent=prefix if j == 0 else "    - ",
-                                  subsequent_indent="      ", break_on_hyphens=False)
+                    textwrap.wrap(
+                        part,
+                        width=max(width, 40),
+                        initial_indent=prefix if j == 0 else "    - ",
+                        subsequent_indent="      ",
+                        break_on_hyphens=False,
+                        break_long_words=False,
+                    )
                     or [prefix.rstrip()]
                 )
         lines.append("")
@@ -50,9 +56,17 @@ def _records(block: Block, width: int) -> list[str]:
 def _items(block: Block, width: int) -> list[str]:
     lines = []
     for row in block.rows:
-        text = " | ".join(c for c in row.cells if c) + row_suffix(row)
-        lines.extend(textwrap.wrap(text, width=max(width, 40), initial_indent="- ", subsequent_indent="  ",
-                                   break_on_hyphens=False) or ["-"])
+        text = " | ".join(c for c in row.cells if c)
+        wrapped = textwrap.wrap(
+            text,
+            width=max(width, 40),
+            initial_indent="- ",
+            subsequent_indent="  ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        ) or ["-"]
+        wrapped[-1] += row_suffix(row)  # markers stay whole, even past the width
+        lines.extend(wrapped)
     return lines
 
 

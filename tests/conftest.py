@@ -1,0 +1,104 @@
+"""Shared fixtures: an isolated cache per test, a CLI runner, an in-process main()."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from psycompare.cli import main
+from psycompare.dataset import bundled_dir
+
+BUNDLED = bundled_dir()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PSYCOMPARE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("PSYCOMPARE_DATA", raising=False)
+    monkeypatch.delenv("PSYCOMPARE_DEBUG", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Call the real entry function in-process: (exit code, stdout, stderr)."""
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled data directory."""
+    dest = tmp_path / "data"
+    shutil.copytree(BUNDLED, dest)
+    return dest
+
+
+MINIMAL_SOURCES = """\
+[test-label]
+kind = "label"
+title = "Test label"
+publisher = "Test regulator"
+date = 2024-01-02
+url = "https://example.org/label"
+"""
+
+MINIMAL_RECORD = """\
+schema = 1
+id = "{id}"
+name = "{name}"
+generic_name = "{name} generic"
+aliases = {aliases}
+reviewed = 2025-05-05
+
+[class]
+text = "Test class [not markup]"
+sources = ["test-label"]
+
+[summary]
+text = "A made-up record for tests."
+sources = ["test-label"]
+
+[mechanism]
+text = "Binds the [bold]test[/bold] receptor."
+sources = ["test-label"]
+
+[[status]]
+jurisdiction = "US"
+regulator = "FDA"
+approval = "investigational"
+schedule = ""
+as_of = 2025-05-05
+sources = ["test-label"]
+"""
+
+
+def make_dir(root: Path, records: dict[str, tuple[str, list[str]]], sources: str = MINIMAL_SOURCES) -> Path:
+    """A small data directory: {id: (name, aliases)}."""
+    (root / "substances").mkdir(parents=True, exist_ok=True)
+    (root / "sources.toml").write_text(sources, "utf-8")
+    for sid, (name, aliases) in records.items():
+        text = MINIMAL_RECORD.format(id=sid, name=name, aliases=str(aliases).replace("'", '"'))
+        (root / "substances" / f"{sid}.toml").write_text(text, "utf-8")
+    return root

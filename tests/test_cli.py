@@ -1,0 +1,232 @@
+"""Every command and format through Typer's CliRunner, and error mapping through main()."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from psycompare.cli import app
+
+from .conftest import Run, make_dir
+
+FORMATS = ["table", "plain", "json", "csv", "markdown", "toml"]
+COMMANDS = [
+    ["list"],
+    ["show", "mdma"],
+    ["show", "ketamine", "Spravato"],
+    ["compare", "ketamine", "mdma"],
+    ["compare", "ketamine", "esketamine", "mdma", "--fields", "status,schedule", "--jurisdiction", "GB"],
+    ["status", "mdma"],
+    ["status", "psilocybin", "-j", "US"],
+    ["side-effects", "ketamine", "--setting", "nonmedical"],
+    ["side-effects", "mdma", "--serious"],
+    ["sources", "esketamine"],
+    ["search", "hyponatraemia"],
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_every_command_and_format(runner: CliRunner, args: list[str], fmt: str) -> None:
+    result = runner.invoke(app, [*args, "--format", fmt])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.strip()
+    assert "\x1b[" not in out
+    if fmt == "json":
+        json.loads(out)
+    elif fmt == "toml":
+        tomllib.loads(out)
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert len({len(r) for r in rows}) == 1, "CSV must be rectangular"
+        assert len(rows) >= 2
+    elif fmt == "markdown":
+        assert out.startswith("## ") and "not medical advice" in out
+    if fmt in ("json", "csv", "toml"):
+        assert "medical advice" not in out
+
+
+def test_compare_reproduces_seed_rows(runner: CliRunner) -> None:
+    data = json.loads(runner.invoke(app, ["compare", "ketamine", "mdma", "-f", "json"]).stdout)
+    rows = {r["field"]: r["values"] for r in data["rows"]}
+    for field in ("status", "schedule", "effects", "serious_risks", "common_side_effects", "delivery"):
+        assert rows[field]["ketamine"] and rows[field]["mdma"], field
+    assert rows["schedule"]["ketamine"][0]["text"].startswith("Schedule III")
+    assert rows["schedule"]["mdma"][0]["text"].startswith("Schedule I ")
+    risks = " ".join(f["text"] for f in rows["serious_risks"]["mdma"]).lower()
+    assert "hyperthermia" in risks and ("hyponatr" in risks or "sodium" in risks)
+    bladder = " ".join(f["text"] for f in rows["serious_risks"]["ketamine"]).lower()
+    assert "bladder" in bladder or "urinary" in bladder or "cystitis" in bladder
+    for cells in rows.values():
+        for facts in cells.values():
+            for fact in facts:
+                assert fact["sources"] and fact["as_of"]
+    # every cited id is listed with its number
+    for srcs in data["sources"].values():
+        assert [s["n"] for s in srcs] == sorted(s["n"] for s in srcs)
+
+
+def test_compare_json_shape_is_documented(runner: CliRunner) -> None:
+    data = json.loads(runner.invoke(app, ["compare", "ketamine", "mdma", "-f", "json", "--fields", "schedule"]).stdout)
+    assert set(data) == {"substances", "jurisdiction", "rows", "sources"}
+    assert data["rows"][0]["field"] == "schedule"
+
+
+def test_status_json_shape(runner: CliRunner) -> None:
+    data = json.loads(runner.invoke(app, ["status", "molly", "ecstasy", "ketamine", "-f", "json"]).stdout)
+    assert [s["id"] for s in data["substances"]] == ["mdma", "ketamine"]  # duplicates collapse
+    mdma = data["substances"][0]
+    assert {e["jurisdiction"] for e in mdma["status"]} >= {"US", "AU", "CA", "EU", "GB"}
+    for entry in mdma["status"]:
+        assert set(entry) >= {"jurisdiction", "regulator", "approval", "schedule", "as_of", "sources"}
+    dates = [e["date"] for e in mdma["events"]]
+    assert dates == sorted(dates)
+
+
+def test_sources_numbering_matches_show(runner: CliRunner) -> None:
+    shown = json.loads(runner.invoke(app, ["show", "mdma", "-f", "json"]).stdout)["substances"][0]
+    listed = json.loads(runner.invoke(app, ["sources", "mdma", "-f", "json"]).stdout)["substances"][0]
+    assert [s["id"] for s in shown["sources"]] == [s["id"] for s in listed["sources"]]
+    assert shown["sources"][0]["id"] in shown["class"]["sources"]
+
+
+def test_toml_output_reads_back_unchanged(runner: CliRunner) -> None:
+    as_json = json.loads(runner.invoke(app, ["show", "esketamine", "-f", "json"]).stdout)
+    as_toml = tomllib.loads(runner.invoke(app, ["show", "esketamine", "-f", "toml"]).stdout)
+
+    def strip_none(v: object) -> object:
+        if isinstance(v, dict):
+            return {k: strip_none(x) for k, x in v.items() if x is not None}
+        if isinstance(v, list):
+            return [strip_none(x) for x in v]
+        return v
+
+    assert as_toml == strip_none(as_json)
+
+
+def test_brackets_are_not_markup(runner: CliRunner, tmp_path: Path) -> None:
+    user = make_dir(tmp_path / "u", {"testdrug": ("Testdrug", [])})
+    for fmt in ("table", "plain", "markdown"):
+        result = runner.invoke(app, ["--data", str(user), "show", "testdrug", "-f", fmt])
+        assert result.exit_code == 0, result.output
+        assert "[bold]test[/bold]" in result.stdout
+        assert "[not markup]" in result.stdout
+
+
+def test_show_marks_user_facts(runner: CliRunner, tmp_path: Path) -> None:
+    user = make_dir(tmp_path / "u", {"mdma": ("MDMA", [])})
+    result = runner.invoke(app, ["--data", str(user), "show", "mdma", "-f", "plain"])
+    assert f"{{from {user.resolve()}}}" in result.stdout
+    data = json.loads(runner.invoke(app, ["--data", str(user), "show", "mdma", "-f", "json"]).stdout)
+    rec = data["substances"][0]
+    assert rec["mechanism"]["origin"] == str(user.resolve())
+    assert rec["events"][0]["origin"] == "bundled"
+
+
+def test_list_json(runner: CliRunner) -> None:
+    data = json.loads(runner.invoke(app, ["list", "-f", "json"]).stdout)["substances"]
+    ids = [d["id"] for d in data]
+    assert ids == sorted(ids) and {"ketamine", "esketamine", "mdma", "psilocybin", "lsd"} <= set(ids)
+    assert {d["us_schedule"] for d in data if d["id"] == "mdma"} == {"Schedule I (Controlled Substances Act)"}
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("psycompare 0.") and "dataset 20" in result.stdout
+
+
+def test_search_finds_fields(runner: CliRunner) -> None:
+    data = json.loads(runner.invoke(app, ["search", "REMS", "-f", "json"]).stdout)
+    assert any(m["substance"] == "esketamine" for m in data["matches"])
+    assert all("rems" in m["snippet"].lower() for m in data["matches"])
+
+
+def test_side_effect_filters(runner: CliRunner) -> None:
+    data = json.loads(
+        runner.invoke(app, ["side-effects", "ketamine", "--setting", "nonmedical", "--serious", "-f", "json"]).stdout
+    )
+    effects = data["substances"][0]["side_effects"]
+    assert effects and all(e["setting"] == "nonmedical" and e["severity"] == "serious" for e in effects)
+
+
+def test_data_new_template_validates_once_filled(run: Run, tmp_path: Path) -> None:
+    code, _, err = run("data", "new", "newdrug", "--out", str(tmp_path))
+    assert code == 0, err
+    path = tmp_path / "substances" / "newdrug.toml"
+    (tmp_path / "sources.toml").write_text(
+        '[my-src]\nkind = "label"\ntitle = "t"\npublisher = "p"\ndate = 2024-01-01\nurl = "https://x.org"\n'
+    )
+    code, out, _ = run("data", "validate", str(tmp_path))
+    assert code == 1 and "TODO-source-id" in out  # unfilled template does not validate
+    path.write_text(path.read_text().replace("TODO-source-id", "my-src"))
+    code, out, err = run("data", "validate", str(tmp_path))
+    assert code == 0, out + err
+    code, out, _ = run("--data", str(tmp_path), "show", "newdrug", "-f", "json")
+    assert code == 0 and json.loads(out)["substances"][0]["id"] == "newdrug"
+
+
+def test_validate_bundled_is_clean(run: Run) -> None:
+    code, out, err = run("data", "validate")
+    assert code == 0, out
+    assert out == ""
+
+
+# -- errors through the real entry function -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["show", "ketamin"], 1, "did you mean 'ketamine'"),
+        (["status", "mdma", "nosuchthing"], 1, "unknown substance 'nosuchthing'"),
+        (["compare", "ketamine"], 2, "at least two names"),
+        (["compare", "ketamine", "mdma", "--fields", "mechansim"], 2, "did you mean 'mechanism'"),
+        (["show", "mdma", "--format", "yaml"], 2, "--format"),
+        (["show", "mdma", "--bogus"], 2, "No such option"),
+        (["status", "mdma", "-j", "not a code"], 2, "bad jurisdiction"),
+        (["nosuchcommand"], 2, "No such command"),
+        (["--data", "/nonexistent/dir", "list"], 1, "data directory not found"),
+        (["show", "../../etc/passwd"], 1, "unknown substance"),
+        (["search", ""], 2, "must not be empty"),
+    ],
+)
+def test_user_errors_are_one_line(run: Run, args: list[str], code: int, needle: str) -> None:
+    got, out, err = run(*args)
+    assert got == code, err
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert needle in err
+    assert "Traceback" not in err
+
+
+def test_broken_data_names_file_and_line(run: Run, tmp_path: Path) -> None:
+    user = make_dir(tmp_path / "u", {"newdrug": ("Newdrug", [])})
+    bad = user / "substances" / "newdrug.toml"
+    bad.write_text(bad.read_text().replace("reviewed = 2025-05-05", "reviewed = 2025-13-05"))
+    code, out, err = run("--data", str(user), "show", "newdrug")
+    assert code == 1 and f"{bad}:6:" in err and "Traceback" not in err
+    code, out, _ = run("--data", str(user), "show", "ketamine", "-f", "json")
+    assert code == 0 and json.loads(out)
+
+
+def test_interrupt_exits_130(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from psycompare import views
+
+    def boom(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(views, "list_view", boom)
+    code, out, err = run("list")
+    assert code == 130 and err.strip() == "psycompare: interrupted"
+
+
+def test_debug_shows_traceback(run: Run) -> None:
+    with pytest.raises(Exception, match="unknown substance"):
+        run("--debug", "show", "nosuch")
