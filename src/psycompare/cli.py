@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail(f"{exc.format_message()} (see '{where} --help')", ExitCode.USAGE)
     except click_exc.ClickException as exc:
         _fail(exc.format_message(), ExitCode.USAGE)
-    except (KeyboardInterrupt, click_exc.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         _fail("interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:
         _quiet_pipe()

@@ -33,6 +33,13 @@ _ASCII = str.maketrans(
 )
 
 
+def fit_encoding(text: str, encoding: str) -> str:
+    """ASCII fallbacks for common typography when the stream cannot encode UTF-8."""
+    if encoding.lower().replace("-", "").replace("_", "").startswith("utf"):
+        return text
+    return text.translate(_ASCII).encode(encoding, "replace").decode(encoding)
+
+
 class Output:
     """Decides the format and colour once, then writes views."""
 
@@ -54,9 +61,7 @@ class Output:
         self.encoding = (getattr(self.stdout, "encoding", None) or "utf-8").lower()
 
     def _write(self, text: str) -> None:
-        if not self.encoding.replace("-", "").startswith("utf"):
-            text = text.translate(_ASCII).encode(self.encoding, "replace").decode(self.encoding)
-        self.stdout.write(text)
+        self.stdout.write(fit_encoding(text, self.encoding))
         self.stdout.flush()
 
     def emit(self, view: View, disclaimer: bool = True) -> None:
