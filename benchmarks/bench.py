@@ -1,0 +1,169 @@
+"""Whole-process timings of the installed `psycompare` against bare `python -c pass`.
+
+Usage:  python benchmarks/bench.py [--runs 15] [--sizes 10,1000,10000] [--quick]
+
+Generates synthetic data directories (valid records in the real schema) under a
+temporary folder, warms the index cache once per command, then runs each command
+and `python -c pass` (same interpreter) in alternation and prints median ratios.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RECORD = """\
+schema = 1
+id = "{id}"
+name = "Synthetic {n}"
+generic_name = "synthezine-{n}"
+aliases = ["syn alias {n}", "SYN{n}"]
+reviewed = 2026-01-01
+
+[class]
+text = "Synthetic test class {n}"
+sources = ["src-{n}", "shared-label"]
+
+[summary]
+text = "A generated record used only to measure psycompare's speed."
+sources = ["src-{n}"]
+
+[mechanism]
+text = "Binds a made-up receptor number {n}."
+sources = ["src-{n}"]
+
+[[status]]
+jurisdiction = "US"
+regulator = "FDA"
+approval = "investigational"
+schedule = ""
+note = "Synthetic."
+as_of = 2026-01-01
+sources = ["shared-label"]
+
+[[events]]
+date = 2025-06-01
+jurisdiction = "US"
+kind = "designation"
+text = "Synthetic milestone {n}."
+sources = ["src-{n}"]
+
+[[side_effects]]
+text = "Headache"
+frequency = "common"
+severity = "mild"
+setting = "clinical"
+sources = ["src-{n}"]
+"""
+
+SOURCE = """\
+[src-{n}]
+kind = "trial"
+title = "Synthetic trial {n}"
+publisher = "Journal of Benchmarks"
+date = 2025-01-01
+pmid = "{pmid}"
+
+"""
+
+
+def make_dataset(root: Path, size: int) -> Path:
+    """A valid data directory with `size` substances and one source each."""
+    (root / "substances").mkdir(parents=True)
+    parts = ['[shared-label]\nkind = "label"\ntitle = "Shared"\npublisher = "FDA"\ndate = 2025-01-01\n'
+             'url = "https://example.org/label"\n\n']
+    for n in range(1, size + 1):
+        sid = f"syn-{n:05d}"
+        (root / "substances" / f"{sid}.toml").write_text(RECORD.format(id=sid, n=n), "utf-8")
+        parts.append(SOURCE.format(n=n, pmid=10_000_000 + n))
+    (root / "sources.toml").write_text("".join(parts), "utf-8")
+    (root / "dataset.toml").write_text('version = "bench"\ndate = 2026-01-01\n', "utf-8")
+    past = time.time() - 60  # the cache does not trust files younger than 2 s
+    for p in [root, *root.rglob("*")]:
+        os.utime(p, (past, past))
+    return root
+
+
+def time_once(cmd: list[str], env: dict[str, str], shell_pipe: bool) -> float:
+    start = time.perf_counter()
+    if shell_pipe:  # stdout is a pipe that is read to the end
+        subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, check=False)
+    else:
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    return time.perf_counter() - start
+
+
+def measure(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
+    """Median seconds of cmd and of `python -c pass`, alternating."""
+    base = [sys.executable, "-c", "pass"]
+    for _ in range(2):  # warm caches (OS and psycompare's index)
+        time_once(cmd, env, True)
+        time_once(base, env, True)
+    a, b = [], []
+    for _ in range(runs):
+        b.append(time_once(base, env, True))
+        a.append(time_once(cmd, env, True))
+    return statistics.median(a), statistics.median(b)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--sizes", default="10,1000,10000")
+    args = ap.parse_args()
+    exe = shutil.which("psycompare", path=str(Path(sys.executable).parent)) or shutil.which("psycompare")
+    if not exe:
+        sys.exit("psycompare is not installed next to this interpreter")
+    tmp = Path(tempfile.mkdtemp(prefix="psycompare-bench-"))
+    env = {**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp / "cache")}
+    env.pop("PSYCOMPARE_DATA", None)
+    rows: list[tuple[str, float, float, float, str]] = []
+
+    def run(label: str, argv: list[str], target: float | None) -> None:
+        cmd_s, base_s = measure([exe, *argv], args.runs, env)
+        ratio = cmd_s / base_s
+        verdict = "" if target is None else ("ok" if ratio <= target else f"OVER {target}x")
+        rows.append((label, cmd_s * 1000, base_s * 1000, ratio, verdict))
+        print(f"  {label:<52} {cmd_s * 1000:7.1f} ms  {ratio:5.2f}x  {verdict}", file=sys.stderr)
+
+    try:
+        run("status mdma --format json", ["status", "mdma", "--format", "json"], 6)
+        run("compare ketamine mdma (piped, plain)", ["compare", "ketamine", "mdma"], 6.5)
+        run("compare ketamine mdma --format table (piped)", ["compare", "ketamine", "mdma", "--format", "table"], 9)
+        run("--help", ["--help"], 7)
+        run("usage error (show --bogus)", ["show", "--bogus"], 7)
+        sizes = [int(s) for s in args.sizes.split(",") if s]
+        for size in sizes:
+            print(f"generating {size} synthetic substances...", file=sys.stderr)
+            root = make_dataset(tmp / f"data-{size}", size)
+            data = ["--no-bundled", "--data", str(root)]
+            mid = f"syn-{(size + 1) // 2:05d}"
+            run(f"show {mid} --format json  [{size}]", [*data, "show", mid, "--format", "json"], None)
+            run(f"show 'syn alias {(size + 1) // 2}' (alias) [{size}]",
+                [*data, "show", f"syn alias {(size + 1) // 2}", "--format", "json"], None)
+            if size >= 10000:
+                run(f"list --format json [{size}]", [*data, "list", "--format", "json"], 10)
+            names = [f"syn-{n:05d}" for n in range(1, min(size, 100) + 1)]
+            run(f"status x{len(names)} names --format json [{size}]", [*data, "status", *names, "--format", "json"],
+                None)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print()
+    print(f"python: {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} cpus; runs per command: {args.runs}")
+    print()
+    print("| command | median ms | `python -c pass` ms | ratio | target |")
+    print("|---|---:|---:|---:|---|")
+    for label, ms, base, ratio, verdict in rows:
+        print(f"| `{label}` | {ms:.1f} | {base:.1f} | {ratio:.2f}x | {verdict} |")
+
+
+if __name__ == "__main__":
+    main()
