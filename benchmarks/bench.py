@@ -78,8 +78,10 @@ pmid = "{pmid}"
 def make_dataset(root: Path, size: int) -> Path:
     """A valid data directory with `size` substances and one source each."""
     (root / "substances").mkdir(parents=True)
-    parts = ['[shared-label]\nkind = "label"\ntitle = "Shared"\npublisher = "FDA"\ndate = 2025-01-01\n'
-             'url = "https://example.org/label"\n\n']
+    parts = [
+        '[shared-label]\nkind = "label"\ntitle = "Shared"\npublisher = "FDA"\ndate = 2025-01-01\n'
+        'url = "https://example.org/label"\n\n'
+    ]
     for n in range(1, size + 1):
         sid = f"syn-{n:05d}"
         (root / "substances" / f"{sid}.toml").write_text(RECORD.format(id=sid, n=n), "utf-8")
@@ -147,13 +149,19 @@ def main() -> None:
             data = ["--no-bundled", "--data", str(root)]
             mid = f"syn-{(size + 1) // 2:05d}"
             run(f"show {mid} --format json  [{size}]", [*data, "show", mid, "--format", "json"], None)
-            run(f"show 'syn alias {(size + 1) // 2}' (alias) [{size}]",
-                [*data, "show", f"syn alias {(size + 1) // 2}", "--format", "json"], None)
+            run(
+                f"show 'syn alias {(size + 1) // 2}' (alias) [{size}]",
+                [*data, "show", f"syn alias {(size + 1) // 2}", "--format", "json"],
+                None,
+            )
             if size >= 10000:
                 run(f"list --format json [{size}]", [*data, "list", "--format", "json"], 10)
             names = [f"syn-{n:05d}" for n in range(1, min(size, 100) + 1)]
-            run(f"status x{len(names)} names --format json [{size}]", [*data, "status", *names, "--format", "json"],
-                None)
+            run(
+                f"status x{len(names)} names --format json [{size}]",
+                [*data, "status", *names, "--format", "json"],
+                None,
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()

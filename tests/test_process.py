@@ -56,8 +56,13 @@ def test_unknown_name_exit_1_with_suggestion(tmp_path: Path) -> None:
 
 
 def test_python_dash_m(tmp_path: Path) -> None:
-    r = subprocess.run([sys.executable, "-m", "psycompare", "list", "-f", "csv"], capture_output=True, text=True,
-                       cwd=tmp_path, env={**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "c")})
+    r = subprocess.run(
+        [sys.executable, "-m", "psycompare", "list", "-f", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "c")},
+    )
     assert r.returncode == 0 and r.stdout.startswith("id,name,class")
 
 
@@ -84,8 +89,9 @@ def test_odd_environments(tmp_path: Path, env: dict[str, str], fmt: str) -> None
 
 def test_no_home(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME", "PSYCOMPARE_CACHE_DIR")}
-    r = subprocess.run(["psycompare", "status", "mdma", "-f", "json"], capture_output=True, text=True, env=env,
-                       cwd=tmp_path)
+    r = subprocess.run(
+        ["psycompare", "status", "mdma", "-f", "json"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert r.returncode == 0 and json.loads(r.stdout)
 
 
@@ -101,8 +107,12 @@ def test_read_only_cache_folder(tmp_path: Path) -> None:
 
 
 def test_invalid_utf8_argument(tmp_path: Path) -> None:
-    r = subprocess.run([b"psycompare", b"show", b"k\xffx"], capture_output=True, cwd=tmp_path,
-                       env={**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "c")})
+    r = subprocess.run(
+        [b"psycompare", b"show", b"k\xffx"],
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "c")},
+    )
     assert r.returncode == 1 and b"Traceback" not in r.stderr and len(r.stderr.splitlines()) == 1
 
 
@@ -119,8 +129,13 @@ def test_sigint_exits_130(tmp_path: Path) -> None:
         "from psycompare.cli import main\n"
         "main(['list'])\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
-                       env={**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "c")})
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "c")},
+    )
     assert r.returncode == 130, r.stderr
     assert r.stderr.strip() == "psycompare: interrupted"
 
@@ -129,26 +144,40 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
     """Build the wheel, install it (no deps, no network) into a fresh venv, run it from a temp folder."""
     root = Path(__file__).resolve().parents[1]
     dist = tmp_path / "dist"
-    r = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(root)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(root)],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     wheel = next(dist.glob("psycompare-*.whl"))
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     py = env_dir / "bin" / "python"
-    r = subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr
     # dependencies come from the test environment, so no network is needed
-    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True
+    ).stdout.strip()
     Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     work = tmp_path / "elsewhere"
     work.mkdir()
-    r = subprocess.run([str(env_dir / "bin" / "psycompare"), "status", "mdma"], capture_output=True, text=True,
-                       cwd=work, env={**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "c")})
+    r = subprocess.run(
+        [str(env_dir / "bin" / "psycompare"), "status", "mdma"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env={**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "c")},
+    )
     assert r.returncode == 0, r.stderr
     assert "Schedule I" in r.stdout and str(root) not in r.stdout
-    r = subprocess.run([str(py), "-c", "import psycompare.dataset as d; print(d.bundled_dir())"], capture_output=True,
-                       text=True, cwd=work)
+    r = subprocess.run(
+        [str(py), "-c", "import psycompare.dataset as d; print(d.bundled_dir())"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+    )
     assert r.stdout.strip().startswith(site), r.stdout

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -19,14 +18,15 @@ if TYPE_CHECKING:
     from psycompare.model import Substance
     from psycompare.output import Output
 
-app = typer.Typer(
-    name="psycompare",
-    help="Sourced, dated facts about substances used in psychiatric treatment and research.",
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+_APP_SETTINGS: dict[str, Any] = {
+    "name": "psycompare",
+    "help": "Sourced, dated facts about substances used in psychiatric treatment and research.",
+    "rich_markup_mode": None,  # plain Click help and errors: no Rich import on those paths
+    "pretty_exceptions_enable": False,
+    "no_args_is_help": True,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+app = typer.Typer(**_APP_SETTINGS)
 data_app = typer.Typer(help="Check and create data directories.", rich_markup_mode=None, no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
@@ -50,14 +50,14 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-@dataclass
 class State:
     """Global options, shared by every command."""
 
-    data_dirs: list[Path] = field(default_factory=list)
-    bundled: bool = True
-    no_color: bool = False
-    _dataset: Dataset | None = None
+    def __init__(self) -> None:
+        self.data_dirs: list[Path] = []
+        self.bundled = True
+        self.no_color = False
+        self._dataset: Dataset | None = None
 
     def dataset(self) -> Dataset:
         if self._dataset is None:
@@ -187,10 +187,10 @@ def compare(
 
 
 def _jurisdiction(code: str) -> str:
-    from psycompare.schema import JURISDICTION_RE
+    from psycompare.schema import is_jurisdiction
 
     code = code.strip().upper()
-    if not JURISDICTION_RE.match(code):
+    if not is_jurisdiction(code):
         raise UsageError(f"bad jurisdiction {code[:20]!r}; use a code such as US, GB, AU, CA, EU, US-OR")
     return code
 
@@ -352,7 +352,7 @@ def main(argv: list[str] | None = None) -> None:
     from typer._click import exceptions as click_exc
 
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or os.environ.get("PSYCOMPARE_DEBUG") == "1"
-    command = typer.main.get_command(app)
+    command = _click_command(argv if argv is not None else sys.argv[1:])
     try:
         rv = command.main(args=argv, prog_name="psycompare", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
@@ -382,6 +382,37 @@ def main(argv: list[str] | None = None) -> None:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", ExitCode.NOT_FOUND)
     raise SystemExit(code)
+
+
+def _click_command(argv: list[str]) -> Any:
+    """The Click command for this call, built only for the subcommand asked for.
+
+    Typer inspects every command's signature when it builds the group (~1 ms per
+    command); a call runs one command, so only that one is built. Top-level help,
+    unknown commands and shell completion get the full app.
+    """
+    if any(k.startswith("_PSYCOMPARE_COMPLETE") for k in os.environ):
+        return typer.main.get_command(app)
+    args = iter(argv)
+    name = None
+    for tok in args:
+        if tok == "--data":
+            next(args, None)
+        elif not tok.startswith("-"):
+            name = tok
+            break
+    slim = typer.Typer(**_APP_SETTINGS)
+    slim.registered_callback = app.registered_callback
+    for info in app.registered_commands:
+        cmd_name = info.name or (info.callback.__name__.replace("_", "-") if info.callback else "")
+        if cmd_name == name:
+            slim.registered_commands = [info]
+            return typer.main.get_command(slim)
+    for group in app.registered_groups:
+        if group.name == name:
+            slim.registered_groups = [group]
+            return typer.main.get_command(slim)
+    return typer.main.get_command(app)
 
 
 def _quiet_pipe() -> None:

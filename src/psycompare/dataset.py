@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -266,7 +265,7 @@ def _date_facts(layer: dict[str, Any]) -> dict[str, Any]:
             continue
         value = layer[sec.attr]
         items = value if sec.many else (value,)
-        fixed = tuple(i if i.as_of else replace(i, as_of=reviewed) for i in items)
+        fixed = tuple(i if i.as_of else i._replace(as_of=reviewed) for i in items)
         out[sec.attr] = fixed if sec.many else fixed[0]
     return out
 

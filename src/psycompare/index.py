@@ -21,10 +21,9 @@ from __future__ import annotations
 import marshal
 import os
 import time
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycompare import __version__, model
 from psycompare.errors import Problem
@@ -70,8 +69,7 @@ def _thaw(value: Any) -> Any:
     return value
 
 
-@dataclass(slots=True)
-class Entry:
+class Entry(NamedTuple):
     """What the index knows about one record file."""
 
     id: str
@@ -118,17 +116,19 @@ def _keys(data: dict[str, Any], file_id: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalize(n) for n in names if n.strip()))
 
 
-@dataclass(slots=True)
 class IndexData:
     """A fully built index of one directory."""
 
-    signature: str
-    entries: dict[str, Entry] = field(default_factory=dict)
-    keys: dict[str, list[str]] = field(default_factory=dict)
-    sources: dict[str, model.Source] = field(default_factory=dict)
-    source_problems: list[Problem] = field(default_factory=list)
-    info: model.DatasetInfo | None = None
-    info_problems: list[Problem] = field(default_factory=list)
+    __slots__ = ("signature", "entries", "keys", "sources", "source_problems", "info", "info_problems")
+
+    def __init__(self, signature: str) -> None:
+        self.signature = signature
+        self.entries: dict[str, Entry] = {}
+        self.keys: dict[str, list[str]] = {}
+        self.sources: dict[str, model.Source] = {}
+        self.source_problems: list[Problem] = []
+        self.info: model.DatasetInfo | None = None
+        self.info_problems: list[Problem] = []
 
 
 class DirIndex:
@@ -142,6 +142,7 @@ class DirIndex:
         self._mem: IndexData | None = None
         self._db: Any = None
         self._sig: str | None = None
+        self._source_problems: list[Problem] | None = None
 
     # -- signature and cache file -----------------------------------------------------------
 
@@ -192,6 +193,7 @@ class DirIndex:
             self._db.close()
         self._db = None
         self._mem = None
+        self._source_problems = None
         sig, racy = self._signature()
         data = self._build(sig)
         path = self._cache_file()
@@ -344,7 +346,9 @@ class DirIndex:
         self._open()
         if self._mem is not None:
             return self._mem.source_problems
-        return [Problem(*p) for p in self._meta("source_problems") or ()]
+        if self._source_problems is None:
+            self._source_problems = [Problem(*p) for p in self._meta("source_problems") or ()]
+        return self._source_problems
 
     def info(self) -> tuple[model.DatasetInfo | None, list[Problem]]:
         self._open()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from psycompare import model, schema
 from psycompare.errors import Problem
 
-_TOML_POS_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_POS = r"\(at line (\d+), column (\d+)\)"
 
 
 def read_toml(path: Path, shown: str | None = None) -> tuple[dict[str, Any] | None, str, list[Problem]]:
@@ -30,14 +29,16 @@ def read_toml(path: Path, shown: str | None = None) -> tuple[dict[str, Any] | No
     try:
         return tomllib.loads(text), text, []
     except tomllib.TOMLDecodeError as exc:
+        import re
+
         msg = str(exc)
-        m = _TOML_POS_RE.search(msg)
+        m = re.search(_TOML_POS, msg)
         if m:
             line, col = int(m.group(1)), int(m.group(2))
         else:  # "(at end of document)"
             lines = text.splitlines() or [""]
             line, col = len(lines), len(lines[-1]) + 1
-        msg = _TOML_POS_RE.sub("", msg).replace("(at end of document)", "at end of file").strip()
+        msg = re.sub(_TOML_POS, "", msg).replace("(at end of document)", "at end of file").strip()
         return None, text, [Problem(name, line, col, "(syntax)", f"TOML syntax error: {msg}")]
 
 

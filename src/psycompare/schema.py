@@ -6,28 +6,60 @@ file, line, column and field it concerns.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycompare import model
 from psycompare.errors import Problem
 
 SCHEMA_VERSION = 1
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-SOURCE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
-JURISDICTION_RE = re.compile(r"^(?:[A-Z]{2}(?:-[A-Z0-9]{1,3})?|EU|INTL)$")
-PMID_RE = re.compile(r"^[0-9]{1,9}$")
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-URL_RE = re.compile(r"^https?://\S+$")
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+_SOURCE_ID_CHARS = _ID_CHARS | frozenset("._")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_UPPER_DIGITS = _UPPER | frozenset("0123456789")
+
+
+# Plain string checks rather than regular expressions: compiling a handful of
+# patterns costs several ms at every start-up.
+def is_id(s: str) -> bool:
+    """A record id: [a-z0-9][a-z0-9-]{0,63}."""
+    return 0 < len(s) <= 64 and s[0] != "-" and set(s) <= _ID_CHARS
+
+
+def is_source_id(s: str) -> bool:
+    """A source id: [a-z0-9][a-z0-9._-]{0,127}."""
+    return 0 < len(s) <= 128 and s[0] not in "-._" and set(s) <= _SOURCE_ID_CHARS
+
+
+def is_jurisdiction(s: str) -> bool:
+    """US, GB, AU, EU, INTL, or a subdivision such as US-OR."""
+    if s in ("EU", "INTL"):
+        return True
+    country, _, sub = s.partition("-")
+    ok = len(country) == 2 and set(country) <= _UPPER
+    return ok and (not _ or (0 < len(sub) <= 3 and set(sub) <= _UPPER_DIGITS))
+
+
+def _is_pmid(s: str) -> bool:
+    return 0 < len(s) <= 9 and s.isascii() and s.isdigit()
+
+
+def _is_doi(s: str) -> bool:
+    prefix, slash, rest = s.partition("/")
+    return (
+        prefix.startswith("10.") and prefix[3:].isdigit() and bool(slash and rest) and not any(c.isspace() for c in s)
+    )
+
+
+def _is_url(s: str) -> bool:
+    return s.startswith(("http://", "https://")) and len(s) > 8 and not any(c.isspace() for c in s)
+
 
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """One key of a table: its TOML name, kind, and whether it is required."""
 
     name: str
@@ -36,8 +68,7 @@ class Field:
     choices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """A table (``many=False``) or array of tables (``many=True``) in a record."""
 
     key: str
@@ -270,7 +301,7 @@ class _Checker:
                 if not raw:
                     self.add(here, "a fact needs at least one source id")
                     return None
-                bad = [x for x in raw if not SOURCE_ID_RE.match(x)]
+                bad = [x for x in raw if not is_source_id(x)]
                 if bad:
                     self.add(here, f"malformed source id {bad[0]!r}")
                     return None
@@ -285,15 +316,15 @@ class _Checker:
             self.add(here, "must not be empty")
             return None
         checks = {
-            "id": (ID_RE, "lower-case letters, digits and '-' only"),
-            "jurisdiction": (JURISDICTION_RE, "an ISO 3166 code such as US, GB, AU, US-OR, or EU"),
-            "pmid": (PMID_RE, "digits only"),
-            "doi": (DOI_RE, "a DOI such as 10.1038/s41591-021-01336-3"),
-            "url": (URL_RE, "an http(s) URL"),
+            "id": (is_id, "lower-case letters, digits and '-' only"),
+            "jurisdiction": (is_jurisdiction, "an ISO 3166 code such as US, GB, AU, US-OR, or EU"),
+            "pmid": (_is_pmid, "digits only"),
+            "doi": (_is_doi, "a DOI such as 10.1038/s41591-021-01336-3"),
+            "url": (_is_url, "an http(s) URL"),
         }
         if kind in checks and raw:
-            regex, what = checks[kind]
-            if not regex.match(raw):
+            check, what = checks[kind]
+            if not check(raw):
                 self.add(here, f"{raw!r} is not {what}")
                 return None
         if fld.choices and raw not in fld.choices:
@@ -386,7 +417,7 @@ def validate_sources(
     ck = _Checker(file, text)
     out: dict[str, model.Source] = {}
     for sid, raw in data.items():
-        if not SOURCE_ID_RE.match(sid):
+        if not is_source_id(sid):
             ck.add((sid,), "malformed source id (lower-case letters, digits, '.', '_', '-')")
             continue
         if not isinstance(raw, dict):
@@ -455,8 +486,8 @@ def source_to_dict(src: model.Source) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY_RE = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+_HEADER = r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$"
+_KEY = r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*="""
 
 
 class Locator:
@@ -467,13 +498,16 @@ class Locator:
     """
 
     def __init__(self, text: str) -> None:
+        import re
+
+        header_re, self._key_re = re.compile(_HEADER), re.compile(_KEY)
         self.lines = text.splitlines()
         # (line index, header name, index among same-named array headers or -1)
         self.headers: list[tuple[int, str, int]] = []
         counts: dict[str, int] = {}
         for i, line in enumerate(self.lines):
-            m = _HEADER_RE.match(line)
-            if m and not _KEY_RE.match(line):
+            m = header_re.match(line)
+            if m and not self._key_re.match(line):
                 name = m.group(2).strip().strip("\"'")
                 if m.group(1) == "[[":
                     counts[name] = counts.get(name, -1) + 1
@@ -489,7 +523,7 @@ class Locator:
 
     def _key_in(self, rows: range, key: str) -> tuple[int, int] | None:
         for i in rows:
-            m = _KEY_RE.match(self.lines[i])
+            m = self._key_re.match(self.lines[i])
             if m and key in m.groups():
                 return i + 1, m.start(m.lastindex or 1) + 1 - (1 if m.group(1) or m.group(2) else 0)
         return None

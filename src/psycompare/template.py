@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from psycompare.errors import UsageError
-from psycompare.schema import ID_RE
+from psycompare.schema import is_id
 
 TEMPLATE = """\
 # psycompare record template. Fill in every TODO, add the sources you cite to
@@ -50,6 +50,6 @@ sources = ["TODO-source-id"]
 
 def record_template(sid: str) -> str:
     """The template for a new record id."""
-    if not ID_RE.match(sid):
+    if not is_id(sid):
         raise UsageError(f"bad id {sid[:40]!r}: use lower-case letters, digits and '-' (e.g. 'dmt')")
     return TEMPLATE.format(id=sid, today=date.today().isoformat())

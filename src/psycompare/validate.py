@@ -44,7 +44,7 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
             partial = sid in seen_ids
             fields, found, cited, text = load_record(path, str(d), partial=partial)
             problems.extend(found)
-            if not schema.ID_RE.match(sid):
+            if not schema.is_id(sid):
                 problems.append(
                     Problem(str(path), 1, 1, "(file)", "file name must be the record id (a-z, 0-9, -) + .toml")
                 )

@@ -3,17 +3,15 @@ formats and titled blocks of rows for human formats. No printing, no Rich."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycompare import model, schema
 from psycompare.dataset import BUNDLED, Dataset, iter_facts
 from psycompare.errors import UsageError
 
 
-@dataclass(slots=True)
-class Row:
+class Row(NamedTuple):
     """One row of a block: cells, the citation numbers and date behind it."""
 
     cells: list[str]
@@ -22,8 +20,7 @@ class Row:
     origin: str = ""  # shown when several data directories are layered
 
 
-@dataclass(slots=True)
-class Block:
+class Block(NamedTuple):
     """A titled table. ``layout`` hints plain text: grid (aligned) or items (one per line)."""
 
     title: str
@@ -32,23 +29,21 @@ class Block:
     layout: str = "items"
 
 
-@dataclass(slots=True)
-class Footnotes:
+class Footnotes(NamedTuple):
     """Numbered sources of one substance, as cited in the blocks."""
 
     label: str
     sources: list[tuple[int, model.Source]]
 
 
-@dataclass(slots=True)
-class View:
+class View(NamedTuple):
     """Everything a renderer needs."""
 
     data: dict[str, Any]
     blocks: list[Block]
     csv_header: list[str]
     csv_rows: list[list[str]]
-    footnotes: list[Footnotes] = field(default_factory=list)
+    footnotes: list[Footnotes] = []  # noqa: RUF012 (never mutated)
     heading: str = ""
 
 
@@ -271,8 +266,7 @@ def show_view(ds: Dataset, subs: list[model.Substance]) -> View:
 
 def _dated(row: Row, d: date) -> Row:
     """Status entries always show their own as-of date."""
-    row.as_of = d
-    return row
+    return row._replace(as_of=d)
 
 
 def _delivery_rows(c: Citer, sub: model.Substance) -> list[Row]:

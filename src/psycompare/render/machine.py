@@ -11,7 +11,8 @@ from psycompare.views import View
 def render_json(view: View) -> str:
     import json
 
-    return json.dumps(view.data, ensure_ascii=False, indent=2) + "\n"
+    # compact: the C encoder is only used without indent (5-10x faster); `jq .` pretty-prints
+    return json.dumps(view.data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def render_csv(view: View) -> str:

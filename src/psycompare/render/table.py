@@ -40,7 +40,9 @@ def render(view: View, file: IO[str], color: bool, width: int | None = None) -> 
             header_style="bold" if color else "",
         )
         for i, col in enumerate(block.columns):
-            table.add_column(Text(fit(col)), overflow="fold", style="bold" if (i == 0 and block.layout == "records") else "")
+            table.add_column(
+                Text(fit(col)), overflow="fold", style="bold" if (i == 0 and block.layout == "records") else ""
+            )
         for row in block.rows:
             cells = [Text(fit(c)) for c in row.cells]
             suffix = row_suffix(row)
