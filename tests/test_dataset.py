@@ -130,3 +130,17 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
     for f in Path(os.environ["PSYCOMPARE_CACHE_DIR"]).glob("index-*.sqlite"):
         f.write_bytes(b"not a database at all")
     assert Dataset([root], bundled=False).get("aa").id == "alpha"
+
+
+def test_dangling_source_is_located_on_lookup(tmp_path: Path) -> None:
+    user = make_dir(tmp_path / "u", {"newdrug": ("Newdrug", [])})
+    rec = user / "substances" / "newdrug.toml"
+    text = rec.read_text().replace(
+        'text = "A made-up record for tests."\nsources = ["test-label"]',
+        'text = "A made-up record for tests."\nsources = ["nope"]',
+    )
+    rec.write_text(text)
+    with pytest.raises(DataError) as info:
+        Dataset([user]).get("newdrug")
+    line = text.splitlines().index('sources = ["nope"]') + 1
+    assert str(info.value).startswith(f"{rec}:{line}:1: summary.sources: source id 'nope' is not in sources.toml")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,7 @@ class Dataset:
                 problems.extend(read_problems or entry.problems)
                 continue
             fields, found, cites = schema.validate_record(
-                raw, shown, lambda p=path: _text_of(p), idx.origin, partial=bool(layers)
+                raw, shown, partial(_text_of, path), idx.origin, partial=bool(layers)
             )
             if "id" in fields and fields["id"] != sid:
                 found.append(Problem(shown, 1, 1, "id", f"id {fields['id']!r} does not match the file name {sid!r}"))
@@ -187,12 +188,12 @@ class Dataset:
         if not layers and not problems:
             raise NotFoundError(sid, [])
         if not problems:
-            for sid_cited, path, shown, _ in cited:
+            for sid_cited, where, shown, _ in cited:
                 if self.source(sid_cited) is None:
-                    line, col = schema.Locator(_text_of(Path(shown))).find(path)
+                    line, col = schema.Locator(_text_of(Path(shown))).find(where)
                     problems.append(
                         Problem(
-                            shown, line, col, schema.dotted(path), f"source id {sid_cited!r} is not in sources.toml"
+                            shown, line, col, schema.dotted(where), f"source id {sid_cited!r} is not in sources.toml"
                         )
                     )
         if problems:

@@ -381,7 +381,7 @@ def _entry_tuple(e: Entry) -> tuple[Any, ...]:
 
 
 def _entry_from(t: tuple[Any, ...]) -> Entry:
-    return Entry(t[0], t[1], tuple(t[2]), tuple(t[3]), t[4], t[5], tuple(Problem(*p) for p in t[6]))  # type: ignore[arg-type]
+    return Entry(t[0], t[1], tuple(t[2]), tuple(t[3]), t[4], t[5], tuple(Problem(*p) for p in t[6]))
 
 
 def _source_tuple(s: model.Source) -> tuple[str, ...]:

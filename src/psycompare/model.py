@@ -6,7 +6,7 @@ at every start-up, NamedTuples well under 1 ms.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date as Date
 from typing import NamedTuple
 
 APPROVAL_STATES = (
@@ -52,7 +52,7 @@ class Source(NamedTuple):
     kind: str
     title: str
     publisher: str
-    date: date
+    date: Date
     url: str = ""
     pmid: str = ""
     doi: str = ""
@@ -73,7 +73,7 @@ class Fact(NamedTuple):
 
     text: str
     sources: tuple[str, ...]
-    as_of: date | None = None
+    as_of: Date | None = None
     origin: str = ""
 
 
@@ -84,7 +84,7 @@ class StatusEntry(NamedTuple):
     regulator: str
     approval: str
     schedule: str
-    as_of: date
+    as_of: Date
     sources: tuple[str, ...]
     indications: tuple[str, ...] = ()
     programme: str = ""
@@ -95,12 +95,12 @@ class StatusEntry(NamedTuple):
 class Event(NamedTuple):
     """A dated milestone."""
 
-    date: date
+    date: Date
     jurisdiction: str
     kind: str
     text: str
     sources: tuple[str, ...]
-    as_of: date | None = None
+    as_of: Date | None = None
     origin: str = ""
 
 
@@ -111,7 +111,7 @@ class Use(NamedTuple):
     evidence: str
     text: str
     sources: tuple[str, ...]
-    as_of: date | None = None
+    as_of: Date | None = None
     origin: str = ""
 
 
@@ -124,7 +124,7 @@ class SideEffect(NamedTuple):
     setting: str
     sources: tuple[str, ...]
     note: str = ""
-    as_of: date | None = None
+    as_of: Date | None = None
     origin: str = ""
 
 
@@ -135,7 +135,7 @@ class Caution(NamedTuple):
     text: str
     reason: str
     sources: tuple[str, ...]
-    as_of: date | None = None
+    as_of: Date | None = None
     origin: str = ""
 
 
@@ -148,7 +148,7 @@ class Delivery(NamedTuple):
     monitoring: str = ""
     course: str = ""
     dose: str = ""
-    as_of: date | None = None
+    as_of: Date | None = None
     origin: str = ""
 
 
@@ -161,7 +161,7 @@ class TimeRange(NamedTuple):
     sources: tuple[str, ...]
     route: str = ""
     note: str = ""
-    as_of: date | None = None
+    as_of: Date | None = None
     origin: str = ""
 
     @property
@@ -190,7 +190,7 @@ class Trial(NamedTuple):
     sources: tuple[str, ...]
     pmid: str = ""
     doi: str = ""
-    as_of: date | None = None
+    as_of: Date | None = None
     origin: str = ""
 
 
@@ -200,7 +200,7 @@ class Note(NamedTuple):
     claim: str
     correction: str
     sources: tuple[str, ...]
-    as_of: date | None = None
+    as_of: Date | None = None
     origin: str = ""
 
 
@@ -211,7 +211,7 @@ class Substance(NamedTuple):
     name: str
     generic_name: str
     aliases: tuple[str, ...]
-    reviewed: date
+    reviewed: Date
     class_: Fact
     summary: Fact
     mechanism: Fact
@@ -241,4 +241,4 @@ class DatasetInfo(NamedTuple):
     """The dataset's own version and date."""
 
     version: str
-    date: date
+    date: Date
