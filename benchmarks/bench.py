@@ -1,6 +1,6 @@
 """Whole-process timings of the installed `psycompare` against bare `python -c pass`.
 
-Usage:  python benchmarks/bench.py [--runs 15] [--sizes 10,1000,10000] [--quick]
+Usage:  python benchmarks/bench.py [--runs 21] [--sizes 10,1000,10000] [--cpu N]
 
 Generates synthetic data directories (valid records in the real schema) under a
 temporary folder, warms the index cache once per command, then runs each command
@@ -118,9 +118,12 @@ def measure(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, floa
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--runs", type=int, default=21)
     ap.add_argument("--sizes", default="10,1000,10000")
+    ap.add_argument("--cpu", type=int, help="pin this script and every timed process to one CPU (Linux)")
     args = ap.parse_args()
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})  # children inherit it
     exe = shutil.which("psycompare", path=str(Path(sys.executable).parent)) or shutil.which("psycompare")
     if not exe:
         sys.exit("psycompare is not installed next to this interpreter")
@@ -165,7 +168,9 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
-    print(f"python: {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} cpus; runs per command: {args.runs}")
+    pinned = f", pinned to cpu {args.cpu}" if args.cpu is not None else ""
+    machine = f"{sys.platform}, {os.cpu_count()} cpus{pinned}"
+    print(f"python: {sys.version.split()[0]} on {machine}; runs per command: {args.runs}")
     print()
     print("| command | median ms | `python -c pass` ms | ratio | target |")
     print("|---|---:|---:|---:|---|")

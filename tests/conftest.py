@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from psycompare.cli import main
 from psycompare.dataset import bundled_dir
+from psycompare.entry import main
 
 BUNDLED = bundled_dir()
 

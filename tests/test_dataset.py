@@ -11,7 +11,7 @@ import pytest
 from psycompare.dataset import Dataset
 from psycompare.errors import DataError, NotFoundError
 
-from .conftest import make_dir
+from .conftest import MINIMAL_RECORD, make_dir
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,35 @@ def test_dangling_source_is_located_on_lookup(tmp_path: Path) -> None:
         Dataset([user]).get("newdrug")
     line = text.splitlines().index('sources = ["nope"]') + 1
     assert str(info.value).startswith(f"{rec}:{line}:1: summary.sources: source id 'nope' is not in sources.toml")
+
+
+def test_list_rows_are_fresh_and_merged(tmp_path: Path) -> None:
+    """`list` reads rows from the cache: an in-place edit shows at once; layers merge per field."""
+    root = make_dir(tmp_path / "d", {"alpha": ("Alpha", ["aa"])})
+    for sid, name in (("beta", "Beta"), ("mdma", "MDMA user")):  # no US status entry
+        text = MINIMAL_RECORD.format(id=sid, name=name, aliases="[]").replace('"US"', '"GB"')
+        (root / "substances" / f"{sid}.toml").write_text(text, "utf-8")
+    _age(root)
+    rows = {r["id"]: r for r in Dataset([root], bundled=False).summaries()}
+    assert rows["alpha"]["name"] == "Alpha" and rows["beta"]["us_approval"] is None
+    rec = root / "substances" / "alpha.toml"
+    rec.write_text(rec.read_text().replace('name = "Alpha"', 'name = "Alpha2"'))
+    _age(rec, 5)
+    assert Dataset([root], bundled=False).summaries()[0]["name"] == "Alpha2"
+    merged = {r["id"]: r for r in Dataset([root]).summaries()}
+    assert merged["mdma"]["name"] == "MDMA user"  # the later layer wins where it has a value
+    assert merged["mdma"]["us_approval"] == "not-approved"  # and the earlier one fills the gaps
+    assert merged["beta"]["us_approval"] is None and merged["ketamine"]["name"] == "Ketamine"
+
+
+def test_cache_without_listing_is_rebuilt(tmp_path: Path) -> None:
+    import sqlite3
+
+    root = make_dir(tmp_path / "d", {"alpha": ("Alpha", ["aa"])})
+    _age(root)
+    Dataset([root], bundled=False).get("aa")
+    (cache,) = Path(os.environ["PSYCOMPARE_CACHE_DIR"]).glob("index-*.sqlite")
+    with sqlite3.connect(cache) as db:
+        db.execute("DELETE FROM meta WHERE key='listing'")
+    db.close()
+    assert [r["id"] for r in Dataset([root], bundled=False).summaries()] == ["alpha"]

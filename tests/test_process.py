@@ -126,7 +126,7 @@ def test_sigint_exits_130(tmp_path: Path) -> None:
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "    return orig(ds)\n"
         "views.list_view = slow\n"
-        "from psycompare.cli import main\n"
+        "from psycompare.entry import main\n"
         "main(['list'])\n"
     )
     r = subprocess.run(

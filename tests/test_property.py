@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from psycompare import schema
-from psycompare.cli import main
 from psycompare.dataset import Dataset
+from psycompare.entry import main
 from psycompare.views import show_view
 
 from .conftest import MINIMAL_SOURCES

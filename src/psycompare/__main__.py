@@ -1,5 +1,5 @@
 """Allow ``python -m psycompare``."""
 
-from psycompare.cli import main
+from psycompare.entry import main
 
 main()

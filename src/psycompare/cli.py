@@ -1,22 +1,20 @@
-"""The command line: thin Typer commands over the core (dataset -> views -> output)."""
+"""The Typer app: every command, its help and its full option parsing.
+
+Plain calls of the hot commands skip it (see `fastpath.py`); both run the same
+functions in `commands.py`.
+"""
 
 from __future__ import annotations
 
 import os
-import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-from psycompare import __version__
+from psycompare import __version__, commands
 from psycompare.errors import ExitCode, PsycompareError, UsageError
-
-if TYPE_CHECKING:
-    from psycompare.dataset import Dataset
-    from psycompare.model import Substance
-    from psycompare.output import Output
 
 _APP_SETTINGS: dict[str, Any] = {
     "name": "psycompare",
@@ -51,20 +49,9 @@ class ExportFormat(StrEnum):
 
 
 class State:
-    """Global options, shared by every command."""
+    """The session the callback builds from the global options, for the command that follows."""
 
-    def __init__(self) -> None:
-        self.data_dirs: list[Path] = []
-        self.bundled = True
-        self.no_color = False
-        self._dataset: Dataset | None = None
-
-    def dataset(self) -> Dataset:
-        if self._dataset is None:
-            from psycompare.dataset import Dataset, env_data_dirs
-
-            self._dataset = Dataset([*env_data_dirs(), *self.data_dirs], bundled=self.bundled)
-        return self._dataset
+    session = commands.Session()
 
 
 STATE = State()
@@ -73,7 +60,7 @@ STATE = State()
 def complete_name(incomplete: str) -> list[str]:
     """Shell completion: ids and aliases."""
     try:
-        return STATE.dataset().completions(incomplete)
+        return STATE.session.dataset().completions(incomplete)
     except Exception:  # completion must never fail loudly
         return []
 
@@ -93,22 +80,10 @@ NamesArg = Annotated[
 ]
 
 
-def _output(fmt: Format | None) -> Output:
-    from psycompare.output import Output
-
-    return Output(fmt.value if fmt else None, no_color=STATE.no_color)
-
-
-def _load(names: list[str]) -> list[Substance]:
-    ds = STATE.dataset()
-    ids = [ds.resolve(n) for n in names]  # every name resolves before anything prints
-    return [ds.load(i) for i in dict.fromkeys(ids)]
-
-
 def _version(value: bool) -> None:
     if value:
         try:
-            info = STATE.dataset().info()
+            info = STATE.session.dataset().info()
             data = f"dataset {info.version} ({info.date.isoformat()})" if info else "no dataset.toml"
         except PsycompareError as exc:
             data = f"dataset unreadable: {exc}"
@@ -133,29 +108,20 @@ def _main(
     ] = False,
 ) -> None:
     """Sourced, dated facts about ketamine, esketamine, MDMA, psilocybin, LSD and their comparators."""
-    STATE._dataset = None
-    STATE.data_dirs = list(data or [])
-    STATE.bundled = not no_bundled
-    STATE.no_color = no_color
-    if debug:
-        os.environ["PSYCOMPARE_DEBUG"] = "1"
+    STATE.session = commands.Session(data or [], bundled=not no_bundled, no_color=no_color)
+    commands.set_debug(debug)
 
 
 @app.command("list")
 def list_(fmt: FormatOpt = None) -> None:
     """Every substance with its class, US approval state and US schedule."""
-    from psycompare import views
-
-    _output(fmt).emit(views.list_view(STATE.dataset()))
+    commands.list_(STATE.session, _value(fmt))
 
 
 @app.command()
 def show(names: NamesArg, fmt: FormatOpt = None) -> None:
     """The full fact sheet of one or more substances."""
-    from psycompare import views
-
-    out = _output(fmt)
-    out.emit(views.show_view(STATE.dataset(), _load(names)))
+    commands.show(STATE.session, names, _value(fmt))
 
 
 @app.command()
@@ -173,26 +139,11 @@ def compare(
     ] = None,
     jurisdiction: Annotated[
         str, typer.Option("--jurisdiction", "-j", help="Whose status to show (US, AU, CA, EU, GB...).")
-    ] = "US",
+    ] = commands.DEFAULT_JURISDICTION,
     fmt: FormatOpt = None,
 ) -> None:
     """Side-by-side table: one column per substance, one row per category."""
-    from psycompare import views
-
-    if len(names) < 2:
-        raise UsageError("compare needs at least two names")
-    keys = views.parse_fields(fields)
-    out = _output(fmt)
-    out.emit(views.compare_view(STATE.dataset(), _load(names), keys, _jurisdiction(jurisdiction)))
-
-
-def _jurisdiction(code: str) -> str:
-    from psycompare.schema import is_jurisdiction
-
-    code = code.strip().upper()
-    if not is_jurisdiction(code):
-        raise UsageError(f"bad jurisdiction {code[:20]!r}; use a code such as US, GB, AU, CA, EU, US-OR")
-    return code
+    commands.compare(STATE.session, names, fields, jurisdiction, _value(fmt))
 
 
 @app.command()
@@ -207,11 +158,7 @@ def status(
     fmt: FormatOpt = None,
 ) -> None:
     """Regulatory status per jurisdiction, dated, with its milestones."""
-    from psycompare import views
-
-    code = _jurisdiction(jurisdiction) if jurisdiction else None
-    out = _output(fmt)
-    out.emit(views.status_view(STATE.dataset(), _load(names), code))
+    commands.status(STATE.session, names, jurisdiction, _value(fmt))
 
 
 @app.command("side-effects")
@@ -224,19 +171,13 @@ def side_effects(
     fmt: FormatOpt = None,
 ) -> None:
     """Side effects by frequency, severity and setting, with cautions."""
-    from psycompare import views
-
-    out = _output(fmt)
-    out.emit(views.side_effects_view(STATE.dataset(), _load(names), setting.value if setting else None, serious))
+    commands.side_effects(STATE.session, names, _value(setting), serious, _value(fmt))
 
 
 @app.command()
 def sources(names: NamesArg, fmt: FormatOpt = None) -> None:
     """Every source behind a record, numbered as cited in the other views."""
-    from psycompare import views
-
-    out = _output(fmt)
-    out.emit(views.sources_view(STATE.dataset(), _load(names)), disclaimer=False)
+    commands.sources(STATE.session, names, _value(fmt))
 
 
 @app.command()
@@ -244,13 +185,7 @@ def search(
     text: Annotated[str, typer.Argument(help="Text to look for (case-insensitive).")], fmt: FormatOpt = None
 ) -> None:
     """Where a word appears across the dataset: substance, field, snippet."""
-    from psycompare import views
-
-    out = _output(fmt)
-    view, errors = views.search_view(STATE.dataset(), text)
-    for err in errors:
-        out.note(f"psycompare: skipped a record: {err}")
-    out.emit(view)
+    commands.search(STATE.session, text, _value(fmt))
 
 
 @app.command()
@@ -268,19 +203,7 @@ def export(
     ] = None,
 ) -> None:
     """Records in schema form: to stdout, or as a data directory with --out."""
-    from psycompare import export as exp
-
-    ds = STATE.dataset()
-    subs = _load(names) if names else [ds.load(i) for i in ds.ids()]
-    if out_dir is not None:
-        if fmt is not ExportFormat.toml:
-            raise UsageError("--out writes TOML data files; drop --format json")
-        written = exp.write_dir(ds, subs, out_dir)
-        typer.echo(f"wrote {written} record(s) and sources.toml to {out_dir}", err=True)
-        return
-    text = exp.dumps(ds, subs, fmt.value)
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    commands.export(STATE.session, names or (), fmt.value, out_dir)
 
 
 @data_app.command("validate")
@@ -293,25 +216,9 @@ def data_validate(
     ] = None,
 ) -> None:
     """Check data directories; print every problem as file:line:col: field: message."""
-    from psycompare.dataset import bundled_dir, env_data_dirs
-    from psycompare.validate import validate_dirs
-
-    if dirs:
-        targets = [d.expanduser() for d in dirs]
-    else:
-        targets = ([bundled_dir()] if STATE.bundled else []) + [*env_data_dirs(), *STATE.data_dirs]
-    missing = [d for d in targets if not d.is_dir()]
-    if missing:
-        raise UsageError(f"not a directory: {missing[0]}")
-    problems = validate_dirs([d.resolve() for d in targets])
-    for p in problems:
-        typer.echo(str(p))
-    if problems:
-        typer.echo(
-            f"{len(problems)} problem(s) in {len(targets)} director{'y' if len(targets) == 1 else 'ies'}", err=True
-        )
-        raise typer.Exit(ExitCode.NOT_FOUND)
-    typer.echo(f"ok: {', '.join(str(t) for t in targets)}", err=True)
+    code = commands.data_validate(STATE.session, dirs or ())
+    if code:
+        raise typer.Exit(code)
 
 
 @data_app.command("new")
@@ -323,65 +230,34 @@ def data_new(
     ] = None,
 ) -> None:
     """Write a commented template record that validates once filled in."""
-    from psycompare.template import record_template
+    commands.data_new(STATE.session, name, out_dir)
 
-    text = record_template(name)
-    if out_dir is None:
-        sys.stdout.write(text)
-        return
-    path = out_dir / "substances" / f"{name}.toml"
-    if path.exists():
-        raise UsageError(f"{path} already exists")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-    typer.echo(f"wrote {path}", err=True)
+
+def _value(choice: StrEnum | None) -> str | None:
+    return choice.value if choice is not None else None
 
 
 # -------------------------------------------------------------------------------------------------
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    from psycompare.output import write_err
-
-    write_err(sys.stderr, f"psycompare: {message}")
-    raise SystemExit(code)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, map every error to one stderr line and an exit code."""
+def run(argv: list[str]) -> int:
+    """Run the Typer app on argv and return the exit code; Click's usage errors become UsageError."""
     from typer._click import exceptions as click_exc
 
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or os.environ.get("PSYCOMPARE_DEBUG") == "1"
-    command = _click_command(argv if argv is not None else sys.argv[1:])
+    command = _click_command(argv)
     try:
         rv = command.main(args=argv, prog_name="psycompare", standalone_mode=False)
-        code = rv if isinstance(rv, int) else 0
-        if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130)
-            _fail("interrupted", ExitCode.INTERRUPTED)
-        sys.stdout.flush()
-    except PsycompareError as exc:
-        if debug:
-            raise
-        _fail(str(exc), exc.exit_code)
     except click_exc.UsageError as exc:
-        if debug:
-            raise
         where = exc.ctx.command_path if exc.ctx else "psycompare"
-        _fail(f"{exc.format_message()} (see '{where} --help')", ExitCode.USAGE)
+        raise UsageError(f"{exc.format_message()} (see '{where} --help')") from exc
     except click_exc.ClickException as exc:
-        _fail(exc.format_message(), ExitCode.USAGE)
-    except (KeyboardInterrupt, typer.Abort):
-        _fail("interrupted", ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        _quiet_pipe()
-        raise SystemExit(ExitCode.OK) from None
-    except SystemExit:
-        raise
-    except Exception as exc:  # a bug: one line unless --debug
-        if debug:
-            raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", ExitCode.NOT_FOUND)
-    raise SystemExit(code)
+        raise UsageError(exc.format_message()) from exc
+    except typer.Abort:
+        raise KeyboardInterrupt from None
+    code = rv if isinstance(rv, int) else 0
+    if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130)
+        raise KeyboardInterrupt
+    return code
 
 
 def _click_command(argv: list[str]) -> Any:
@@ -413,12 +289,3 @@ def _click_command(argv: list[str]) -> Any:
             slim.registered_groups = [group]
             return typer.main.get_command(slim)
     return typer.main.get_command(app)
-
-
-def _quiet_pipe() -> None:
-    """After EPIPE, point stdout at devnull so the interpreter's final flush stays quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass

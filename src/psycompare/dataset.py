@@ -137,11 +137,7 @@ class Dataset:
 
     def ids(self) -> list[str]:
         """Every substance id, sorted."""
-        seen: dict[str, None] = {}
-        for idx in self.indexes:
-            for entry in idx.entries():
-                seen.setdefault(entry.id)
-        return sorted(seen)
+        return sorted({row["id"] or "" for idx in self.indexes for row in idx.listing()})
 
     def completions(self, prefix: str) -> list[str]:
         """Ids and aliases starting with a prefix (shell completion)."""
@@ -213,13 +209,22 @@ class Dataset:
                 errors.append(exc)
         return out, errors
 
-    def summaries(self) -> list[dict[str, Any]]:
-        """What ``list`` shows, straight from the index (no record is parsed)."""
-        merged: dict[str, dict[str, Any]] = {}
+    def summaries(self) -> list[dict[str, str | None]]:
+        """What ``list`` shows, straight from the index (no record is parsed).
+
+        One dict per record, sorted by id, with the keys of ``index.LIST_FIELDS``;
+        None where a record has no such field (e.g. no US status). Where directories
+        are layered, a later directory's values win where it has them.
+        """
+        if len(self.indexes) == 1:
+            return self.indexes[0].listing()
+        merged: dict[str, dict[str, str | None]] = {}
         for idx in self.indexes:
-            for entry in idx.entries():
-                row = merged.setdefault(entry.id, {"id": entry.id})
-                row.update(entry.summary)
+            for row in idx.listing():
+                old = merged.get(row["id"] or "")
+                if old is not None:
+                    row = {k: old[k] if v is None else v for k, v in row.items()}
+                merged[row["id"] or ""] = row
         return [merged[k] for k in sorted(merged)]
 
     # -- sources ----------------------------------------------------------------------------

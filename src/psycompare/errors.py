@@ -64,3 +64,7 @@ class UsageError(PsycompareError):
     """A bad option value detected by the core (e.g. an unknown field name)."""
 
     exit_code = ExitCode.USAGE
+
+
+class StdoutClosed(Exception):
+    """Whoever read stdout went away (``| head``): stop writing and exit 0, quietly."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from psycompare.errors import UsageError
+from psycompare.errors import StdoutClosed, UsageError
 from psycompare.render import DISCLAIMER, FORMATS
-from psycompare.views import View
+
+if TYPE_CHECKING:  # error lines are written through this module: keep it light
+    from psycompare.views import View
 
 _ASCII = str.maketrans(
     {
@@ -66,6 +68,14 @@ class Output:
 
     def emit(self, view: View, disclaimer: bool = True) -> None:
         """Write a view in the chosen format; human formats get the short disclaimer."""
+        try:
+            self._emit(view)
+        except BrokenPipeError:
+            raise StdoutClosed from None
+        if disclaimer and self.format in ("table", "plain"):
+            self.note(DISCLAIMER)
+
+    def _emit(self, view: View) -> None:
         fmt = self.format
         if fmt == "table":
             from psycompare.render import table
@@ -85,13 +95,19 @@ class Output:
             render = {"json": machine.render_json, "csv": machine.render_csv, "toml": machine.render_toml}[fmt]
             self.stdout.write(render(view))
             self.stdout.flush()
-            return
-        if disclaimer and fmt in ("table", "plain"):
-            self.note(DISCLAIMER)
 
     def note(self, text: str) -> None:
         """A line for people on stderr (never mixed into stdout)."""
         write_err(self.stderr, text)
+
+
+def write_out(stream: IO[str], text: str) -> None:
+    """Write data to stdout as is; a closed pipe becomes StdoutClosed."""
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise StdoutClosed from None
 
 
 def write_err(stream: IO[str], text: str) -> None:

@@ -3,6 +3,7 @@ formats and titled blocks of rows for human formats. No printing, no Rich."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -36,15 +37,42 @@ class Footnotes(NamedTuple):
     sources: list[tuple[int, model.Source]]
 
 
-class View(NamedTuple):
-    """Everything a renderer needs."""
+class View:
+    """Everything a renderer needs: ``data`` for JSON/TOML, blocks for people, rows for CSV.
 
-    data: dict[str, Any]
-    blocks: list[Block]
-    csv_header: list[str]
-    csv_rows: list[list[str]]
-    footnotes: list[Footnotes] = []  # noqa: RUF012 (never mutated)
-    heading: str = ""
+    ``blocks`` and ``csv_rows`` may be given as functions; they are then built on
+    first use, so a `list` of 10,000 records builds only what its format shows.
+    """
+
+    __slots__ = ("data", "_blocks", "csv_header", "_csv_rows", "footnotes", "heading")
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        blocks: list[Block] | Callable[[], list[Block]],
+        csv_header: list[str],
+        csv_rows: list[list[str]] | Callable[[], list[list[str]]],
+        footnotes: list[Footnotes] | None = None,
+        heading: str = "",
+    ) -> None:
+        self.data = data
+        self._blocks = blocks
+        self.csv_header = csv_header
+        self._csv_rows = csv_rows
+        self.footnotes = footnotes or []
+        self.heading = heading
+
+    @property
+    def blocks(self) -> list[Block]:
+        if callable(self._blocks):
+            self._blocks = self._blocks()
+        return self._blocks
+
+    @property
+    def csv_rows(self) -> list[list[str]]:
+        if callable(self._csv_rows):
+            self._csv_rows = self._csv_rows()
+        return self._csv_rows
 
 
 class Citer:
@@ -138,28 +166,17 @@ def record_json(ds: Dataset, sub: model.Substance) -> dict[str, Any]:
 
 
 def list_view(ds: Dataset) -> View:
-    rows = ds.summaries()
-    data = [
-        {
-            "id": r["id"],
-            "name": r.get("name", ""),
-            "generic_name": r.get("generic_name", ""),
-            "class": r.get("class", ""),
-            "us_approval": r.get("us_approval", ""),
-            "us_schedule": r.get("us_schedule", ""),
-            "us_as_of": r.get("us_as_of", ""),
-            "reviewed": r.get("reviewed", ""),
-        }
-        for r in rows
-    ]
+    data = ds.summaries()  # already in JSON shape: nothing per row unless a human format asks
     header = ["id", "name", "class", "us_approval", "us_schedule", "us_as_of"]
-    block = Block(
-        "Substances",
-        ["id", "name", "class", "US approval", "US schedule", "as of"],
-        [Row([d[h] or "-" for h in header]) for d in data],
-        layout="grid",
-    )
-    return View({"substances": data}, [block], header, [[d[h] for h in header] for d in data])
+
+    def csv_rows() -> list[list[str]]:
+        return [[d[h] or "" for h in header] for d in data]
+
+    def blocks() -> list[Block]:
+        rows = [Row([c or "-" for c in r]) for r in csv_rows()]
+        return [Block("Substances", ["id", "name", "class", "US approval", "US schedule", "as of"], rows, "grid")]
+
+    return View({"substances": data}, blocks, header, csv_rows)
 
 
 # -------------------------------------------------------------------------------------------
