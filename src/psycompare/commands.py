@@ -28,7 +28,9 @@ DEFAULT_JURISDICTION = "US"
 class Session:
     """The global options of one call, and the dataset they select (opened on first use)."""
 
-    def __init__(self, data_dirs: Sequence[Path] = (), bundled: bool = True, no_color: bool = False) -> None:
+    def __init__(
+        self, data_dirs: Sequence[str | os.PathLike[str]] = (), bundled: bool = True, no_color: bool = False
+    ) -> None:
         self.data_dirs = list(data_dirs)
         self.bundled = bundled
         self.no_color = no_color
@@ -144,6 +146,8 @@ def export(s: Session, names: Sequence[str] = (), fmt: str = "toml", out_dir: Pa
 
 def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
     """Print every problem as file:line:col: field: message; exit code 1 when there are any."""
+    from pathlib import Path
+
     from psycompare.dataset import bundled_dir, env_data_dirs
     from psycompare.output import write_err, write_out
     from psycompare.validate import validate_dirs
@@ -151,7 +155,7 @@ def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
     if dirs:
         targets = [d.expanduser() for d in dirs]
     else:
-        targets = ([bundled_dir()] if s.bundled else []) + [*env_data_dirs(), *s.data_dirs]
+        targets = [Path(d) for d in ([bundled_dir()] if s.bundled else []) + [*env_data_dirs(), *s.data_dirs]]
     missing = [d for d in targets if not d.is_dir()]
     if missing:
         raise UsageError(f"not a directory: {missing[0]}")

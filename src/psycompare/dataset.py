@@ -12,52 +12,61 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from functools import partial
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycompare import model, schema
 from psycompare.errors import DataError, NotFoundError, Problem, PsycompareError
 from psycompare.index import DirIndex, normalize
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BUNDLED = "bundled"
 _DEFAULT: Any = object()
 MAX_NAME = 200
 
 
-def bundled_dir() -> Path:
-    """The data directory shipped with the package.
+def bundled_root() -> str:
+    """The data directory shipped with the package, as a string (no pathlib on the hot path).
 
     In a wheel it is ``psycompare/data`` (hatch force-include); in an editable
     install or a source checkout it is the repository's top-level ``data/``.
     """
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "data", here.parents[1] / "data"):
-        if (candidate / "substances").is_dir():
+    here = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (os.path.join(here, "data"), os.path.join(os.path.dirname(os.path.dirname(here)), "data")):
+        if os.path.isdir(os.path.join(candidate, "substances")):
             return candidate
     from importlib.resources import files  # unusual installs only: it costs ~20 ms to import
 
-    return Path(str(files("psycompare") / "data"))
+    return str(files("psycompare") / "data")
 
 
-def default_cache_dir() -> Path | None:
+def bundled_dir() -> Path:
+    """`bundled_root` as a Path."""
+    from pathlib import Path
+
+    return Path(bundled_root())
+
+
+def default_cache_dir() -> str | None:
     """``$PSYCOMPARE_CACHE_DIR``, else ``$XDG_CACHE_HOME/psycompare``, else ``~/.cache/psycompare``.
 
     ``PSYCOMPARE_CACHE_DIR=off`` (or empty) disables the cache; no HOME means no cache.
     """
     env = os.environ.get("PSYCOMPARE_CACHE_DIR")
     if env is not None:
-        return Path(env) if env and env.lower() not in ("0", "off", "none", "false") else None
+        return env if env and env.lower() not in ("0", "off", "none", "false") else None
     xdg = os.environ.get("XDG_CACHE_HOME")
     if xdg:
-        return Path(xdg) / "psycompare"
+        return os.path.join(xdg, "psycompare")
     home = os.environ.get("HOME")
-    return Path(home) / ".cache" / "psycompare" if home else None
+    return os.path.join(home, ".cache", "psycompare") if home else None
 
 
-def env_data_dirs() -> list[Path]:
+def env_data_dirs() -> list[str]:
     """Directories from ``$PSYCOMPARE_DATA`` (an ``os.pathsep``-separated list)."""
     raw = os.environ.get("PSYCOMPARE_DATA", "")
-    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+    return [p for p in raw.split(os.pathsep) if p.strip()]
 
 
 class Dataset:
@@ -68,27 +77,31 @@ class Dataset:
         data_dirs: Sequence[str | os.PathLike[str]] = (),
         *,
         bundled: bool = True,
-        cache_dir: Path | None = _DEFAULT,
+        cache_dir: str | os.PathLike[str] | None = _DEFAULT,
     ) -> None:
         cache = default_cache_dir() if cache_dir is _DEFAULT else cache_dir
-        roots: list[tuple[Path, str]] = []
+        roots: list[tuple[str, str]] = []
         if bundled:
-            roots.append((bundled_dir(), BUNDLED))
+            roots.append((bundled_root(), BUNDLED))
         for d in data_dirs:
-            path = Path(d).expanduser()
-            if not path.is_dir():
-                raise DataError([Problem(str(path), 1, 1, "(directory)", "data directory not found")])
-            path = path.resolve()
-            if not (path / "substances").is_dir() and not (path / "sources.toml").is_file():
+            path = os.path.expanduser(os.fspath(d))
+            if not os.path.isdir(path):
+                raise DataError([Problem(path, 1, 1, "(directory)", "data directory not found")])
+            path = os.path.realpath(path)
+            if not os.path.isdir(os.path.join(path, "substances")) and not os.path.isfile(
+                os.path.join(path, "sources.toml")
+            ):
                 raise DataError(
-                    [Problem(str(path), 1, 1, "(directory)", "not a data directory (no substances/ or sources.toml)")]
+                    [Problem(path, 1, 1, "(directory)", "not a data directory (no substances/ or sources.toml)")]
                 )
-            roots.append((path, str(path)))
+            roots.append((path, path))
         if not roots:
             raise DataError(
                 [Problem("(none)", 1, 1, "(directory)", "no data directories (--no-bundled without --data)")]
             )
-        self.indexes = [DirIndex(root, origin, cache) for root, origin in roots]
+        self.indexes = [
+            DirIndex(root, origin, os.fspath(cache) if cache is not None else None) for root, origin in roots
+        ]
 
     @property
     def layered(self) -> bool:
@@ -167,14 +180,13 @@ class Dataset:
             entry = idx.entry(sid)
             if entry is None:
                 continue
-            raw, read_problems, path = idx.raw(sid)
-            shown = str(path)
+            raw, read_problems, shown = idx.raw(sid)
             files.append(shown)
             if raw is None:
                 problems.extend(read_problems or entry.problems)
                 continue
             fields, found, cites = schema.validate_record(
-                raw, shown, partial(_text_of, path), idx.origin, partial=bool(layers)
+                raw, shown, partial(_text_of, shown), idx.origin, partial=bool(layers)
             )
             if "id" in fields and fields["id"] != sid:
                 found.append(Problem(shown, 1, 1, "id", f"id {fields['id']!r} does not match the file name {sid!r}"))
@@ -186,7 +198,7 @@ class Dataset:
         if not problems:
             for sid_cited, where, shown, _ in cited:
                 if self.source(sid_cited) is None:
-                    line, col = schema.Locator(_text_of(Path(shown))).find(where)
+                    line, col = schema.Locator(_text_of(shown)).find(where)
                     problems.append(
                         Problem(
                             shown, line, col, schema.dotted(where), f"source id {sid_cited!r} is not in sources.toml"
@@ -276,9 +288,10 @@ def _date_facts(layer: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _text_of(path: Path) -> str:
+def _text_of(path: str) -> str:
     try:
-        return path.read_text("utf-8")
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
     except (OSError, UnicodeDecodeError):
         return ""
 

@@ -86,12 +86,8 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
         kwargs["names"] = names
 
     def call() -> int | None:
-        from pathlib import Path
-
         commands.set_debug("--debug" in flags)
-        session = commands.Session(
-            [Path(d) for d in data], bundled="--no-bundled" not in flags, no_color="--no-color" in flags
-        )
+        session = commands.Session(data, bundled="--no-bundled" not in flags, no_color="--no-color" in flags)
         result: int | None = func(session, **kwargs)
         return result
 

@@ -23,7 +23,6 @@ import os
 import time
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from psycompare import __version__, model
@@ -39,9 +38,9 @@ def normalize(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: str) -> tuple[int, int]:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return (0, -1)
     return (st.st_mtime_ns, st.st_size)
@@ -142,11 +141,11 @@ class IndexData:
 class DirIndex:
     """Index of one data directory, cached on disk when possible."""
 
-    def __init__(self, root: Path, origin: str, cache_dir: Path | None) -> None:
+    def __init__(self, root: str, origin: str, cache_dir: str | None) -> None:
         self.root = root
         self.origin = origin
         self.cache_dir = cache_dir
-        self.subdir = root / "substances"
+        self.subdir = os.path.join(root, "substances")
         self._mem: IndexData | None = None
         self._db: Any = None
         self._source_problems: list[Problem] | None = None
@@ -154,20 +153,23 @@ class DirIndex:
     # -- signature and cache file -----------------------------------------------------------
 
     def _signature(self) -> tuple[str, bool]:
-        stats = [_stat(self.subdir), _stat(self.root / "sources.toml"), _stat(self.root / "dataset.toml")]
+        stats = [_stat(self.subdir), _stat(self._file("sources.toml")), _stat(self._file("dataset.toml"))]
         now = time.time_ns()
         racy = any(m > now - RACY_NS for m, _ in stats)
         sig = f"{__version__}|{INDEX_FORMAT}|{self.root}|" + "|".join(f"{m}:{s}" for m, s in stats)
         return sig, racy
 
-    def _cache_file(self) -> Path | None:
+    def _file(self, name: str) -> str:
+        return os.path.join(self.root, name)
+
+    def _cache_file(self) -> str | None:
         if self.cache_dir is None:
             return None
         from binascii import crc32  # zlib's crc32 costs 3x as much to import
 
-        raw = str(self.root).encode("utf-8", "surrogateescape")
+        raw = self.root.encode("utf-8", "surrogateescape")
         key = f"{crc32(raw):08x}{len(raw):04x}"  # a collision only costs a rebuild: the signature names the root
-        return self.cache_dir / f"index-v{INDEX_FORMAT}-{key}.sqlite"
+        return os.path.join(self.cache_dir, f"index-v{INDEX_FORMAT}-{key}.sqlite")
 
     def _open(self) -> None:
         """Open a fresh cache, or build the index (and try to cache it)."""
@@ -179,7 +181,7 @@ class DirIndex:
             import sqlite3
 
             try:
-                if path.exists():
+                if os.path.exists(path):
                     db = sqlite3.connect(path)
                     row = db.execute("SELECT value FROM meta WHERE key='signature'").fetchone()
                     if row and row[0] == sig:
@@ -215,7 +217,7 @@ class DirIndex:
         except OSError:
             names = []
         for name in names:
-            path = self.subdir / name
+            path = os.path.join(self.subdir, name)
             file_id = name[: -len(".toml")]
             st = _stat(path)
             raw, _, problems = read_toml(path)
@@ -227,16 +229,17 @@ class DirIndex:
             data.entries[file_id] = entry
             for key in entry.keys:
                 data.keys.setdefault(key, []).append(file_id)
-        data.sources, data.source_problems = load_sources(self.root / "sources.toml", self.origin)
-        data.info, data.info_problems = load_info(self.root / "dataset.toml")
+        data.sources, data.source_problems = load_sources(self._file("sources.toml"), self.origin)
+        data.info, data.info_problems = load_info(self._file("dataset.toml"))
         return data
 
-    def _write(self, path: Path, data: IndexData) -> None:
+    def _write(self, path: str, data: IndexData) -> None:
         import sqlite3
 
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+        folder, name = os.path.split(path)
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             db = sqlite3.connect(tmp)
             try:
                 db.executescript(
@@ -271,9 +274,10 @@ class DirIndex:
             finally:
                 db.close()
             os.replace(tmp, path)
+            _remove_other_formats(folder, name)
         except (OSError, sqlite3.Error):
             try:
-                tmp.unlink()
+                os.unlink(tmp)
             except OSError:
                 pass
 
@@ -324,7 +328,7 @@ class DirIndex:
             fd = os.open(self.subdir, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
         except OSError:
             return False
-        base = "" if fd is not None else str(self.subdir) + os.sep
+        base = "" if fd is not None else self.subdir + os.sep
         try:
             for name, mtime, size in files:  # names relative to an open directory: ~20% faster than paths
                 try:
@@ -338,12 +342,12 @@ class DirIndex:
             if fd is not None:
                 os.close(fd)
 
-    def raw(self, file_id: str) -> tuple[dict[str, Any] | None, list[Problem], Path]:
-        """The parsed TOML of one record, from the cache when its file is unchanged."""
+    def raw(self, file_id: str) -> tuple[dict[str, Any] | None, list[Problem], str]:
+        """The parsed TOML of one record (from the cache when its file is unchanged), problems, file path."""
         entry = self.entry(file_id)
         if entry is None:
-            return None, [], self.subdir / f"{file_id}.toml"
-        path = self.subdir / entry.file
+            return None, [], os.path.join(self.subdir, f"{file_id}.toml")
+        path = os.path.join(self.subdir, entry.file)
         blob = entry.blob
         if blob is None and self._db is not None:
             row = self._db.execute("SELECT raw FROM entries WHERE id=?", (file_id,)).fetchone()
@@ -355,7 +359,7 @@ class DirIndex:
 
     def stale(self, file_id: str) -> bool:
         entry = self.entry(file_id)
-        return entry is None or _stat(self.subdir / entry.file) != entry.stat
+        return entry is None or _stat(os.path.join(self.subdir, entry.file)) != entry.stat
 
     def source(self, source_id: str) -> model.Source | None:
         self._open()
@@ -392,6 +396,17 @@ class DirIndex:
         info = self._meta("info")
         problems = [Problem(*p) for p in self._meta("info_problems") or ()]
         return (model.DatasetInfo(info[0], date.fromisoformat(info[1])) if info else None), problems
+
+
+def _remove_other_formats(folder: str, name: str) -> None:
+    """Delete caches of the same data directory left by other index formats (older versions)."""
+    same_dir = "-" + name.split("-", 2)[2]  # "-<key>.sqlite"
+    try:
+        for other in os.listdir(folder):
+            if other != name and other.startswith("index-v") and other.endswith(same_dir):
+                os.unlink(os.path.join(folder, other))
+    except OSError:
+        pass
 
 
 def _problem_tuple(p: Problem) -> tuple[str, int, int, str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
 from psycompare import model, schema
@@ -11,13 +11,16 @@ from psycompare.errors import Problem
 _TOML_POS = r"\(at line (\d+), column (\d+)\)"
 
 
-def read_toml(path: Path, shown: str | None = None) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+def read_toml(
+    path: str | os.PathLike[str], shown: str | None = None
+) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """Parse one TOML file. Returns (data or None, text, problems)."""
     import tomllib
 
-    name = shown or str(path)
+    name = shown or os.fspath(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read()
     except OSError as exc:
         return None, "", [Problem(name, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")]
     try:
@@ -43,18 +46,18 @@ def read_toml(path: Path, shown: str | None = None) -> tuple[dict[str, Any] | No
 
 
 def load_record(
-    path: Path, origin: str, partial: bool = False, shown: str | None = None
+    path: str | os.PathLike[str], origin: str, partial: bool = False, shown: str | None = None
 ) -> tuple[dict[str, Any] | None, list[Problem], list[tuple[str, schema.Path_]], str]:
     """Read and validate one substance file.
 
     Returns (fields or None when invalid, problems, cited source ids with paths, text).
     """
-    name = shown or str(path)
+    name = shown or os.fspath(path)
     data, text, problems = read_toml(path, name)
     if data is None:
         return None, problems, [], text
     fields, problems, cited = schema.validate_record(data, name, text, origin, partial=partial)
-    expected = path.stem
+    expected = os.path.splitext(os.path.basename(path))[0]
     if "id" in fields and fields["id"] != expected:
         loc = schema.Locator(text).find(("id",))
         problems.append(
@@ -63,22 +66,24 @@ def load_record(
     return (None if problems else fields), problems, cited, text
 
 
-def load_sources(path: Path, origin: str, shown: str | None = None) -> tuple[dict[str, model.Source], list[Problem]]:
+def load_sources(
+    path: str | os.PathLike[str], origin: str, shown: str | None = None
+) -> tuple[dict[str, model.Source], list[Problem]]:
     """Read and validate a ``sources.toml`` (a missing file is an empty registry)."""
-    if not path.exists():
+    if not os.path.exists(path):
         return {}, []
-    name = shown or str(path)
+    name = shown or os.fspath(path)
     data, text, problems = read_toml(path, name)
     if data is None:
         return {}, problems
     return schema.validate_sources(data, name, text, origin)
 
 
-def load_info(path: Path, shown: str | None = None) -> tuple[model.DatasetInfo | None, list[Problem]]:
+def load_info(path: str | os.PathLike[str], shown: str | None = None) -> tuple[model.DatasetInfo | None, list[Problem]]:
     """Read ``dataset.toml`` (optional in user directories)."""
-    if not path.exists():
+    if not os.path.exists(path):
         return None, []
-    name = shown or str(path)
+    name = shown or os.fspath(path)
     data, text, problems = read_toml(path, name)
     if data is None:
         return None, problems
