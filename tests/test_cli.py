@@ -230,3 +230,26 @@ def test_interrupt_exits_130(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_debug_shows_traceback(run: Run) -> None:
     with pytest.raises(Exception, match="unknown substance"):
         run("--debug", "show", "nosuch")
+
+
+class _ClosedPipe(io.StringIO):
+    """A stdout whose reader has gone: every write fails like a closed pipe."""
+
+    encoding = "utf-8"
+
+    def write(self, s: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "typer"])
+@pytest.mark.parametrize("args", [[*a, "-f", f] for a in (["show", "mdma"], ["list"]) for f in FORMATS] + [["export"]])
+def test_closed_stdout_is_quiet_exit_0(
+    args: list[str], fast: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from psycompare.entry import main
+
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    with pytest.raises(SystemExit) as info:
+        main(args, fast=fast)
+    assert info.value.code == 0
+    assert capsys.readouterr().err == ""

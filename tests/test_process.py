@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from psycompare.render import DISCLAIMER
+
 EXE = shutil.which("psycompare")
 pytestmark = pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
 
@@ -47,6 +49,18 @@ def test_head_pipe_is_quiet(tmp_path: Path) -> None:
     r = sh("psycompare compare ketamine mdma | head -n 1; psycompare show mdma psilocybin lsd | head -c 10", tmp_path)
     assert r.returncode == 0
     assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr and "BrokenPipe" not in r.stderr
+
+
+ALL = "mdma ketamine esketamine psilocybin lsd sertraline paroxetine"
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "json", "csv", "markdown", "toml"])
+def test_reader_leaving_early_is_exit_0(tmp_path: Path, fmt: str) -> None:
+    """Lots of output into `head`: quiet, status 0 (test_cli fakes the failing write for every format)."""
+    for cmd in (f"show {ALL} -f {fmt}", f"export {'-f json' if fmt == 'json' else ''}"):
+        r = sh(f"psycompare {cmd} | head -c 10 >/dev/null", tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert r.stderr in ("", DISCLAIMER + "\n")  # the disclaimer only when the write did not fail
 
 
 def test_unknown_name_exit_1_with_suggestion(tmp_path: Path) -> None:

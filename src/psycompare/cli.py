@@ -4,8 +4,8 @@ Plain calls of the hot commands skip it (see `fastpath.py`); both run the same
 functions in `commands.py`.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Typer reads every parameter's annotation,
+# and real objects save it evaluating strings (~40% of building the command tree).
 import os
 from enum import StrEnum
 from pathlib import Path

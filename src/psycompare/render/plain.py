@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from psycompare.views import Block, Footnotes, Row, View, marker
 
 
@@ -30,6 +28,8 @@ def _grid(block: Block) -> list[str]:
 
 
 def _records(block: Block, width: int) -> list[str]:
+    import textwrap  # here, not at the top: the table renderer imports this module too
+
     lines = []
     names = block.columns[1:]
     for row in block.rows:
@@ -54,6 +54,8 @@ def _records(block: Block, width: int) -> list[str]:
 
 
 def _items(block: Block, width: int) -> list[str]:
+    import textwrap
+
     lines = []
     for row in block.rows:
         text = " | ".join(c for c in row.cells if c)

@@ -9,13 +9,20 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from psycompare.errors import StdoutClosed
 from psycompare.output import fit_encoding
 from psycompare.render.plain import footnote_lines, row_suffix
 from psycompare.views import View
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits with status 1 here; psycompare documents 0 for a reader that went away."""
+        raise StdoutClosed
+
+
 def render(view: View, file: IO[str], color: bool, width: int | None = None) -> None:
-    console = Console(
+    console = _Console(
         file=file,
         no_color=not color,
         color_system="auto" if color else None,
