@@ -126,7 +126,7 @@ def test_generated_lines_print_the_same_either_way(head: list[str], command: str
 def _modules_after(argv: list[str], tmp_path: Path) -> str:
     code = (
         "import atexit, sys\n"
-        "atexit.register(lambda: print(sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules),"
+        "atexit.register(lambda: print(sorted(m for m in ('typer', 'rich', 'pathlib') if m in sys.modules),"
         " file=sys.stderr))\n"
         "from psycompare.entry import main\n"
         f"main({argv!r})\n"
@@ -141,4 +141,4 @@ def test_hot_commands_import_neither_typer_nor_rich(tmp_path: Path) -> None:
     assert _modules_after(["status", "mdma", "--format", "json"], tmp_path) == "[]"
     assert _modules_after(["compare", "ketamine", "mdma"], tmp_path) == "[]"
     assert _modules_after(["compare", "ketamine", "mdma", "-f", "table"], tmp_path) == "['rich']"
-    assert _modules_after(["show", "mdma", "--help"], tmp_path) == "['typer']"
+    assert _modules_after(["show", "mdma", "--help"], tmp_path) == "['pathlib', 'typer']"
