@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import time
 import venv
 from pathlib import Path
 
@@ -118,6 +119,42 @@ def test_read_only_cache_folder(tmp_path: Path) -> None:
         assert r.returncode == 0 and json.loads(r.stdout)["substances"][0]["id"] == "mdma"
     finally:
         cache.chmod(0o700)
+
+
+def test_processes_racing_on_a_cold_cache(tmp_path: Path) -> None:
+    """Eight processes build and write the same cache at once: all answer right, the cache is whole."""
+    from psycompare.dataset import bundled_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(bundled_dir(), data)
+    past = time.time() - 60  # old enough for the cache to trust
+    for p in [data, *data.rglob("*")]:
+        os.utime(p, (past, past))
+    cache = tmp_path / "cache"
+    argv = ["psycompare", "--no-bundled", "--data", str(data)]
+    calls = [["show", "molly", "-f", "json"], ["list", "-f", "csv"], ["status", "lsd", "-f", "json"]]
+    expected = [
+        subprocess.run([*argv, *c], capture_output=True, text=True, env={**os.environ, "PSYCOMPARE_CACHE_DIR": "off"})
+        for c in calls
+    ]
+    env = {**os.environ, "PSYCOMPARE_CACHE_DIR": str(cache)}
+    procs = [
+        (
+            i % 3,
+            subprocess.Popen(
+                [*argv, *calls[i % 3]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            ),
+        )
+        for i in range(8)
+    ]
+    for k, proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert out == expected[k].stdout and out
+    assert [p.name for p in cache.iterdir() if p.name.startswith(".")] == []  # no temp files left
+    (index,) = cache.glob("index-*.sqlite")
+    for k, c in enumerate(calls):  # served from the cache now
+        assert subprocess.run([*argv, *c], capture_output=True, text=True, env=env).stdout == expected[k].stdout
 
 
 def test_invalid_utf8_argument(tmp_path: Path) -> None:
