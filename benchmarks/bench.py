@@ -103,17 +103,23 @@ def time_once(cmd: list[str], env: dict[str, str], shell_pipe: bool) -> float:
     return time.perf_counter() - start
 
 
-def measure(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
-    """Median seconds of cmd and of `python -c pass`, alternating."""
+def measure(cmds: list[list[str]], runs: int, env: dict[str, str]) -> tuple[list[float], float]:
+    """Median seconds of each command and of `python -c pass`, all in alternation.
+
+    Interleaving puts every command under the same machine drift, so commands measured
+    together (one lookup at several dataset sizes) compare fairly with each other.
+    """
     base = [sys.executable, "-c", "pass"]
     for _ in range(2):  # warm caches (OS and psycompare's index)
-        time_once(cmd, env, True)
-        time_once(base, env, True)
-    a, b = [], []
+        for cmd in (base, *cmds):
+            time_once(cmd, env, True)
+    times: list[list[float]] = [[] for _ in cmds]
+    base_times = []
     for _ in range(runs):
-        b.append(time_once(base, env, True))
-        a.append(time_once(cmd, env, True))
-    return statistics.median(a), statistics.median(b)
+        base_times.append(time_once(base, env, True))
+        for cmd, out in zip(cmds, times, strict=True):
+            out.append(time_once(cmd, env, True))
+    return [statistics.median(t) for t in times], statistics.median(base_times)
 
 
 def main() -> None:
@@ -131,13 +137,18 @@ def main() -> None:
     env = {**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp / "cache")}
     env.pop("PSYCOMPARE_DATA", None)
     rows: list[tuple[str, float, float, float, str]] = []
+    lookups: dict[str, list[float]] = {"by id": [], "by alias": []}  # ratio per dataset size
 
-    def run(label: str, argv: list[str], target: float | None) -> None:
-        cmd_s, base_s = measure([exe, *argv], args.runs, env)
+    def record(label: str, cmd_s: float, base_s: float, target: float | None) -> float:
         ratio = cmd_s / base_s
         verdict = "" if target is None else ("ok" if ratio <= target else f"OVER {target}x")
         rows.append((label, cmd_s * 1000, base_s * 1000, ratio, verdict))
         print(f"  {label:<52} {cmd_s * 1000:7.1f} ms  {ratio:5.2f}x  {verdict}", file=sys.stderr)
+        return ratio
+
+    def run(label: str, argv: list[str], target: float | None) -> float:
+        (cmd_s,), base_s = measure([[exe, *argv]], args.runs, env)
+        return record(label, cmd_s, base_s, target)
 
     try:
         run("status mdma --format json", ["status", "mdma", "--format", "json"], 6)
@@ -146,23 +157,27 @@ def main() -> None:
         run("--help", ["--help"], 7)
         run("usage error (show --bogus)", ["show", "--bogus"], 7)
         sizes = [int(s) for s in args.sizes.split(",") if s]
+        data: dict[int, list[str]] = {}
         for size in sizes:
             print(f"generating {size} synthetic substances...", file=sys.stderr)
-            root = make_dataset(tmp / f"data-{size}", size)
-            data = ["--no-bundled", "--data", str(root)]
-            mid = f"syn-{(size + 1) // 2:05d}"
-            run(f"show {mid} --format json  [{size}]", [*data, "show", mid, "--format", "json"], None)
-            run(
-                f"show 'syn alias {(size + 1) // 2}' (alias) [{size}]",
-                [*data, "show", f"syn alias {(size + 1) // 2}", "--format", "json"],
-                None,
-            )
+            data[size] = ["--no-bundled", "--data", str(make_dataset(tmp / f"data-{size}", size))]
+        # one lookup at every size, interleaved: the sizes must cost the same
+        for kind, key, shown in (
+            ("by id", lambda n: f"syn-{n:05d}", "show {} --format json"),
+            ("by alias", lambda n: f"syn alias {n}", "show '{}' (alias)"),
+        ):
+            argvs = [[exe, *data[size], "show", key((size + 1) // 2), "--format", "json"] for size in sizes]
+            times, base_s = measure(argvs, args.runs, env)
+            for size, cmd_s in zip(sizes, times, strict=True):
+                label = f"{shown.format(key((size + 1) // 2))} [{size}]"
+                lookups[kind].append(record(label, cmd_s, base_s, None))
+        for size in sizes:
             if size >= 10000:
-                run(f"list --format json [{size}]", [*data, "list", "--format", "json"], 10)
+                run(f"list --format json [{size}]", [*data[size], "list", "--format", "json"], 10)
             names = [f"syn-{n:05d}" for n in range(1, min(size, 100) + 1)]
             run(
                 f"status x{len(names)} names --format json [{size}]",
-                [*data, "status", *names, "--format", "json"],
+                [*data[size], "status", *names, "--format", "json"],
                 None,
             )
     finally:
@@ -176,6 +191,13 @@ def main() -> None:
     print("|---|---:|---:|---:|---|")
     for label, ms, base, ratio, verdict in rows:
         print(f"| `{label}` | {ms:.1f} | {base:.1f} | {ratio:.2f}x | {verdict} |")
+    if len(lookups["by id"]) > 1:
+        print()
+        for kind, ratios in lookups.items():  # target: one lookup costs the same at every size (within 10%)
+            spread = max(ratios) / min(ratios) - 1
+            shown = " / ".join(f"{r:.2f}x" for r in ratios)
+            verdict = "ok" if spread <= 0.10 else "OVER 10%"
+            print(f"- lookup {kind} at {args.sizes} substances: {shown}; spread {spread:.0%} ({verdict})")
 
 
 if __name__ == "__main__":
