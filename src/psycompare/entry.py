@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args or os.environ.get("PSYCOMPARE_DEBUG") == "1"
     # One short-lived call builds mostly acyclic data (10,000 index rows for `list`);
-    # the cyclic collector would walk it again and again for nothing (~25% of `list`).
+    # the cyclic collector would walk it again and again for nothing (a third of `list`).
     collect = gc.isenabled()
     gc.disable()
     try:
