@@ -142,3 +142,15 @@ def test_hot_commands_import_neither_typer_nor_rich(tmp_path: Path) -> None:
     assert _modules_after(["compare", "ketamine", "mdma"], tmp_path) == "[]"
     assert _modules_after(["compare", "ketamine", "mdma", "-f", "table"], tmp_path) == "['rich']"
     assert _modules_after(["show", "mdma", "--help"], tmp_path) == "['pathlib', 'typer']"
+
+
+def test_typer_choices_match_the_core() -> None:
+    """The Typer enums and the fast path accept the same values as the renderers and the schema."""
+    from psycompare import cli, model
+    from psycompare.render import FORMATS
+
+    assert tuple(f.value for f in cli.Format) == FORMATS
+    assert tuple(s.value for s in cli.Setting) == model.SETTINGS
+    for value in (*FORMATS, *model.SETTINGS):
+        option = "--format" if value in FORMATS else "--setting"
+        assert parse(["side-effects", "mdma", option, value]) is not None

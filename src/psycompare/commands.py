@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from psycompare.model import Substance
     from psycompare.output import Output
 
-SETTINGS = ("clinical", "nonmedical")
-EXPORT_FORMATS = ("toml", "json")
 DEFAULT_JURISDICTION = "US"
 
 

@@ -33,7 +33,6 @@ _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, st
     "sources": (commands.sources, MANY, _FORMAT, {}),
     "search": (commands.search, ONE, _FORMAT, {}),
 }
-_CHOICES = {"fmt": FORMATS, "setting": commands.SETTINGS}  # exact spellings; others go to Typer
 _GLOBAL_FLAGS = frozenset({"--no-bundled", "--no-color", "--debug"})
 
 
@@ -75,7 +74,7 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
         if not eq:
             value = next(rest, "-")  # a missing value falls through to Typer's error
         keyword = options[key]
-        if not _plain_value(value) or (keyword in _CHOICES and value not in _CHOICES[keyword]):
+        if not _plain_value(value) or not _allowed(keyword, value):
             return None
         kwargs[keyword] = value
     if positionals == NONE and names or positionals == ONE and len(names) != 1 or positionals == MANY and not names:
@@ -92,6 +91,17 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
         return result
 
     return call
+
+
+def _allowed(keyword: str, value: str) -> bool:
+    """Exact spellings of a choice only; Typer handles (and converts or rejects) the rest."""
+    if keyword == "fmt":
+        return value in FORMATS
+    if keyword == "setting":
+        from psycompare.model import SETTINGS  # only when asked: `--help` falls back through here
+
+        return value in SETTINGS
+    return True
 
 
 def _plain_value(value: str) -> bool:

@@ -320,7 +320,8 @@ class DirIndex:
         self._open()
         if self._mem is not None:
             return True
-        return self._unchanged((e.file, *e.stat) for e in self.entries_unchecked())
+        stored = self._meta("listing")
+        return stored is not None and self._unchanged(stored[0])
 
     def _unchanged(self, files: Iterable[tuple[str, int, int]]) -> bool:
         """True when every (file name, mtime_ns, size) still matches its file in substances/."""
