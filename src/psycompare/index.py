@@ -29,7 +29,7 @@ from psycompare import __version__, model
 from psycompare.errors import Problem
 from psycompare.loader import load_info, load_sources, read_toml
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 RACY_NS = 2_000_000_000
 
 

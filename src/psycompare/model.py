@@ -41,7 +41,7 @@ EVENT_KINDS = (
 FREQUENCIES = ("common", "less-common", "rare", "unknown")
 SEVERITIES = ("mild", "serious")
 SETTINGS = ("clinical", "nonmedical")
-CAUTION_KINDS = ("boxed-warning", "contraindication", "warning", "interaction")
+CAUTION_KINDS = ("boxed-warning", "contraindication", "warning", "interaction", "trial-exclusion")
 TIME_UNITS = ("seconds", "minutes", "hours", "days", "weeks")
 
 
@@ -69,11 +69,12 @@ class Source(NamedTuple):
 
 
 class Fact(NamedTuple):
-    """A sourced statement."""
+    """A sourced statement; ``short`` is its at-a-glance form (effects only)."""
 
     text: str
     sources: tuple[str, ...]
     as_of: Date | None = None
+    short: str = ""
     origin: str = ""
 
 
@@ -89,7 +90,15 @@ class StatusEntry(NamedTuple):
     indications: tuple[str, ...] = ()
     programme: str = ""
     note: str = ""
+    short: str = ""  # the status in words with its decisive date, for summaries
+    schedule_code: str = ""  # C-III, Class A, S8...; "none" when a source says not controlled; "" unknown
+    schedule_since: Date | None = None  # when the current schedule took effect
+    schedule_sources: tuple[str, ...] = ()  # the sources for the schedule alone (default: sources)
     origin: str = ""
+
+    @property
+    def schedule_sources_or_all(self) -> tuple[str, ...]:
+        return self.schedule_sources or self.sources
 
 
 class Event(NamedTuple):
@@ -125,6 +134,8 @@ class SideEffect(NamedTuple):
     sources: tuple[str, ...]
     note: str = ""
     as_of: Date | None = None
+    short: str = ""
+    top: int = 0  # rank among the record's top safety concerns (1 first); 0 when not one
     origin: str = ""
 
 
@@ -136,6 +147,9 @@ class Caution(NamedTuple):
     reason: str
     sources: tuple[str, ...]
     as_of: Date | None = None
+    short: str = ""
+    top: int = 0  # rank among the record's top safety concerns (1 first); 0 when not one
+    setting: str = "clinical"  # whose concern it is when ranked: clinical or nonmedical
     origin: str = ""
 
 
@@ -162,6 +176,7 @@ class TimeRange(NamedTuple):
     route: str = ""
     note: str = ""
     as_of: Date | None = None
+    measure: str = ""  # what the number is: "time to peak concentration", "elimination half-life"...
     origin: str = ""
 
     @property
@@ -191,6 +206,8 @@ class Trial(NamedTuple):
     pmid: str = ""
     doi: str = ""
     as_of: Date | None = None
+    short: str = ""
+    key: bool = False  # shown as the record's key evidence in summaries
     origin: str = ""
 
 

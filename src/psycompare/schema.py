@@ -63,9 +63,10 @@ class Field(NamedTuple):
     """One key of a table: its TOML name, kind, and whether it is required."""
 
     name: str
-    kind: str  # text | str | date | int | num | strlist | sources | pmid | doi | url
+    kind: str  # text | str | date | int | num | bool | strlist | sources | pmid | doi | url
     required: bool = True
     choices: tuple[str, ...] = ()
+    limit: int = 0  # the longest a str may be (short forms); 0 for no limit
 
 
 class Section(NamedTuple):
@@ -81,6 +82,11 @@ class Section(NamedTuple):
 SRC = Field("sources", "sources")
 AS_OF = Field("as_of", "date", required=False)
 FACT_FIELDS = (Field("text", "text"), SRC, AS_OF)
+# Short forms: what the summary views show, written from the same sources as the long text.
+SHORT_STATUS, SHORT_ITEM, SHORT_TRIAL = 80, 44, 100
+TOP_MAX = 5  # at most this many ranked safety concerns per record
+SHORT = Field("short", "str", required=False, limit=SHORT_ITEM)
+TOP = Field("top", "int", required=False)
 
 SECTIONS: tuple[Section, ...] = (
     Section("class", "class_", model.Fact, FACT_FIELDS, many=False),
@@ -98,6 +104,10 @@ SECTIONS: tuple[Section, ...] = (
             Field("schedule", "str"),
             Field("programme", "str", required=False),
             Field("note", "str", required=False),
+            Field("short", "str", required=False, limit=SHORT_STATUS),
+            Field("schedule_code", "str", required=False, limit=24),
+            Field("schedule_since", "date", required=False),
+            Field("schedule_sources", "sources", required=False),
             Field("as_of", "date"),
             SRC,
         ),
@@ -117,7 +127,7 @@ SECTIONS: tuple[Section, ...] = (
         ),
         many=True,
     ),
-    Section("effects", "effects", model.Fact, FACT_FIELDS, many=True),
+    Section("effects", "effects", model.Fact, (*FACT_FIELDS, SHORT), many=True),
     Section(
         "uses",
         "uses",
@@ -143,6 +153,8 @@ SECTIONS: tuple[Section, ...] = (
             Field("note", "str", required=False),
             SRC,
             AS_OF,
+            SHORT,
+            TOP,
         ),
         many=True,
     ),
@@ -156,6 +168,9 @@ SECTIONS: tuple[Section, ...] = (
             Field("reason", "text"),
             SRC,
             AS_OF,
+            SHORT,
+            TOP,
+            Field("setting", "str", required=False, choices=model.SETTINGS),
         ),
         many=True,
     ),
@@ -187,6 +202,7 @@ SECTIONS: tuple[Section, ...] = (
                 Field("note", "str", required=False),
                 SRC,
                 AS_OF,
+                Field("measure", "str", required=False, limit=SHORT_ITEM),
             ),
             many=False,
         )
@@ -198,7 +214,7 @@ SECTIONS: tuple[Section, ...] = (
         model.Trial,
         (
             Field("name", "text"),
-            Field("phase", "str", choices=("1", "1/2", "2", "2a", "2b", "2/3", "3", "4")),
+            Field("phase", "str", choices=("1", "1/2", "2", "2a", "2b", "2/3", "3", "4", "n/a")),
             Field("population", "text"),
             Field("n", "int"),
             Field("primary_endpoint", "text"),
@@ -207,6 +223,8 @@ SECTIONS: tuple[Section, ...] = (
             Field("doi", "doi", required=False),
             SRC,
             AS_OF,
+            Field("short", "str", required=False, limit=SHORT_TRIAL),
+            Field("key", "bool", required=False),
         ),
         many=True,
     ),
@@ -284,6 +302,11 @@ class _Checker:
             else:
                 self.add(here, f"expected a date, got {_type_name(raw)}")
             return None
+        if kind == "bool":
+            if not isinstance(raw, bool):
+                self.add(here, f"expected true or false, got {_type_name(raw)}")
+                return None
+            return raw
         if kind in ("int", "num"):
             ok = isinstance(raw, int) if kind == "int" else isinstance(raw, int | float)
             if not ok or isinstance(raw, bool):
@@ -329,6 +352,9 @@ class _Checker:
                 return None
         if fld.choices and raw not in fld.choices:
             self.add(here, f"{raw!r} is not one of: {', '.join(fld.choices)}")
+            return None
+        if fld.limit and len(raw) > fld.limit:
+            self.add(here, f"a short form must fit in {fld.limit} characters (this has {len(raw)})")
             return None
         return raw
 
@@ -404,10 +430,63 @@ def validate_record(
     for i, trial in enumerate(out.get("trials", ())):
         if not (trial.pmid or trial.doi):
             ck.add(("trials", i), "a trial needs a pmid or a doi")
+    _check_ranks(ck, out)
     for i, tr in enumerate(out.get(key) for key in ("onset", "duration")):
         if tr is not None and tr.low > tr.high:
             ck.add((("onset", "duration")[i], "low"), "low is greater than high")
     return out, ck.problems, cited
+
+
+def _check_ranks(ck: _Checker, out: dict[str, Any]) -> None:
+    """Ranked concerns: 1..TOP_MAX, each with a short form, no rank used twice."""
+    seen: dict[int, str] = {}
+    for key in ("side_effects", "cautions"):
+        for i, item in enumerate(out.get(key, ())):
+            if not item.top:
+                continue
+            if not 1 <= item.top <= TOP_MAX:
+                ck.add((key, i, "top"), f"rank must be 1 to {TOP_MAX}")
+            elif item.top in seen:
+                ck.add((key, i, "top"), f"rank {item.top} is already used by {seen[item.top]}")
+            else:
+                seen[item.top] = f"{key}[{i}]"
+            if not item.short:
+                ck.add((key, i, "short"), "a ranked concern needs a short form")
+
+
+def completeness(sub: model.Substance) -> list[tuple[Path_, str]]:
+    """What the summary views need from a full record, as (path, message) pairs.
+
+    Not a load error (a user's record may leave summaries out), but `data validate
+    --strict` reports it and the bundled dataset must pass it.
+    """
+    out: list[tuple[Path_, str]] = []
+    for i, e in enumerate(sub.status):
+        if not e.short:
+            out.append((("status", i, "short"), f"no short form for the {e.jurisdiction} status"))
+        if not e.schedule_code:
+            out.append(
+                (
+                    ("status", i, "schedule_code"),
+                    f'no schedule code for {e.jurisdiction} (use "none" only when a source says not controlled)',
+                )
+            )
+    for i, f in enumerate(sub.effects):
+        if not f.short:
+            out.append((("effects", i, "short"), "no short form"))
+    if not sub.effects:
+        out.append((("effects",), "no core effects recorded"))
+    ranked = [x for x in (*sub.side_effects, *sub.cautions) if x.top]
+    if not 3 <= len(ranked) <= TOP_MAX:
+        out.append(
+            (("side_effects",), f"rank 3 to {TOP_MAX} top safety concerns (top = 1, 2, ...); found {len(ranked)}")
+        )
+    for i, t in enumerate(sub.trials):
+        if not t.short:
+            out.append((("trials", i, "short"), "no short form"))
+    if not any(t.key for t in sub.trials):
+        out.append((("trials",), "mark one trial as the key evidence (key = true)"))
+    return out
 
 
 def validate_sources(
