@@ -54,7 +54,8 @@ def test_every_command_and_format(runner: CliRunner, args: list[str], fmt: str) 
 
 
 def test_compare_reproduces_seed_rows(runner: CliRunner) -> None:
-    data = json.loads(runner.invoke(app, ["compare", "ketamine", "mdma", "-f", "json"]).stdout)
+    data = json.loads(runner.invoke(app, ["compare", "ketamine", "mdma", "--full", "-f", "json"]).stdout)
+    assert data["mode"] == "full"
     rows = {r["field"]: r["values"] for r in data["rows"]}
     for field in ("status", "schedule", "effects", "serious_risks", "common_side_effects", "delivery"):
         assert rows[field]["ketamine"] and rows[field]["mdma"], field
@@ -68,14 +69,15 @@ def test_compare_reproduces_seed_rows(runner: CliRunner) -> None:
         for facts in cells.values():
             for fact in facts:
                 assert fact["sources"] and fact["as_of"]
-    # every cited id is listed with its number
-    for srcs in data["sources"].values():
-        assert [s["n"] for s in srcs] == sorted(s["n"] for s in srcs)
+    # one numbering for the whole output: every cited id listed once, numbered 1..n in order
+    assert [s["n"] for s in data["sources"]] == list(range(1, len(data["sources"]) + 1))
+    cited = {sid for cells in rows.values() for facts in cells.values() for f in facts for sid in f["sources"]}
+    assert cited == {s["id"] for s in data["sources"]}
 
 
 def test_compare_json_shape_is_documented(runner: CliRunner) -> None:
     data = json.loads(runner.invoke(app, ["compare", "ketamine", "mdma", "-f", "json", "--fields", "schedule"]).stdout)
-    assert set(data) == {"substances", "jurisdiction", "rows", "sources"}
+    assert set(data) == {"substances", "jurisdiction", "mode", "rows", "sources"}
     assert data["rows"][0]["field"] == "schedule"
 
 
@@ -116,8 +118,12 @@ def test_brackets_are_not_markup(runner: CliRunner, tmp_path: Path) -> None:
     for fmt in ("table", "plain", "markdown"):
         result = runner.invoke(app, ["--data", str(user), "show", "testdrug", "-f", fmt])
         assert result.exit_code == 0, result.output
-        assert "[bold]test[/bold]" in result.stdout
-        assert "[not markup]" in result.stdout
+        if fmt == "markdown":  # escaped so that Markdown shows the brackets literally too
+            assert "\\[bold\\]test\\[/bold\\]" in result.stdout
+            assert "\\[not markup\\]" in result.stdout
+        else:
+            assert "[bold]test[/bold]" in result.stdout
+            assert "[not markup]" in result.stdout
 
 
 def test_show_marks_user_facts(runner: CliRunner, tmp_path: Path) -> None:
@@ -190,7 +196,7 @@ def test_validate_bundled_is_clean(run: Run) -> None:
         (["compare", "ketamine", "mdma", "--fields", "mechansim"], 2, "did you mean 'mechanism'"),
         (["show", "mdma", "--format", "yaml"], 2, "--format"),
         (["show", "mdma", "--bogus"], 2, "No such option"),
-        (["status", "mdma", "-j", "not a code"], 2, "bad jurisdiction"),
+        (["status", "mdma", "-j", "not a code"], 2, "unknown jurisdiction"),
         (["nosuchcommand"], 2, "No such command"),
         (["--data", "/nonexistent/dir", "list"], 1, "data directory not found"),
         (["show", "../../etc/passwd"], 1, "unknown substance"),

@@ -37,6 +37,13 @@ FAST = [
     ["--no-color", "--no-bundled", "--data", str(BUNDLED), "show", "lsd"],
     [f"--data={BUNDLED}", "--debug", "status", "lsd"],
 ]
+FAST += [
+    ["side-effects", "mdma", "--setting", "Clinical"],  # the command reads setting words itself
+    ["search", "blood", "pressure"],  # words are one query
+    ["compare", "ketamine", "mdma", "--full"],
+    ["show", "spravato", "--section", "delivery,cautions"],
+]
+
 TYPER = [
     [],
     ["--help"],
@@ -54,9 +61,7 @@ TYPER = [
     ["show", "-"],
     ["status", "mdma", "--no-color"],  # global option after the command
     ["status", "mdma", "-j", ""],
-    ["side-effects", "mdma", "--setting", "Clinical"],
     ["side-effects", "mdma", "--serious", "--serious"],
-    ["search", "a", "b"],
     ["search"],
     ["list", "mdma"],
     ["export"],
@@ -150,7 +155,9 @@ def test_typer_choices_match_the_core() -> None:
     from psycompare.render import FORMATS
 
     assert tuple(f.value for f in cli.Format) == FORMATS
-    assert tuple(s.value for s in cli.Setting) == model.SETTINGS
+    from psycompare.commands import SETTING_WORDS
+
+    assert set(SETTING_WORDS.values()) == set(model.SETTINGS)
     for value in (*FORMATS, *model.SETTINGS):
         option = "--format" if value in FORMATS else "--setting"
         assert parse(["side-effects", "mdma", option, value]) is not None

@@ -31,7 +31,7 @@ def test_piped_output_is_plain(tmp_path: Path) -> None:
     r = sh("psycompare compare ketamine mdma | cat", tmp_path)
     assert r.returncode == 0, r.stderr
     assert "\x1b[" not in r.stdout and "─" not in r.stdout and "│" not in r.stdout
-    assert "Medical status (US)" in r.stdout
+    assert "Status (US)" in r.stdout and "Top concerns" in r.stdout
     assert "not medical advice" in r.stderr
 
 

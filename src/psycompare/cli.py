@@ -21,8 +21,8 @@ _APP_SETTINGS: dict[str, Any] = {
     "help": "Sourced, dated facts about substances used in psychiatric treatment and research.",
     "rich_markup_mode": None,  # plain Click help and errors: no Rich import on those paths
     "pretty_exceptions_enable": False,
-    "no_args_is_help": True,
-    "context_settings": {"help_option_names": ["-h", "--help"]},
+    "no_args_is_help": False,  # bare `psycompare` is turned into `--help` (exit 0) by run()
+    "context_settings": {"help_option_names": ["-h", "--help"], "max_content_width": 100},
 }
 app = typer.Typer(**_APP_SETTINGS)
 data_app = typer.Typer(help="Check and create data directories.", rich_markup_mode=None, no_args_is_help=True)
@@ -36,11 +36,6 @@ class Format(StrEnum):
     csv = "csv"
     markdown = "markdown"
     toml = "toml"
-
-
-class Setting(StrEnum):
-    clinical = "clinical"
-    nonmedical = "nonmedical"
 
 
 class ExportFormat(StrEnum):
@@ -58,11 +53,40 @@ STATE = State()
 
 
 def complete_name(incomplete: str) -> list[str]:
-    """Shell completion: ids and aliases."""
+    """Shell completion: ids and aliases, any case; names with spaces come back quoted."""
     try:
-        return STATE.session.dataset().completions(incomplete)
+        quote = incomplete[:1] if incomplete[:1] in "'\"" else ""
+        found = STATE.session.dataset().completions(incomplete.lstrip("'\"").lower())
+        return [f"{quote or chr(39)}{n}{quote or chr(39)}" if (" " in n or quote) else n for n in found]
     except Exception:  # completion must never fail loudly
         return []
+
+
+def complete_jurisdiction(incomplete: str) -> list[str]:
+    from psycompare import jurisdictions
+
+    return [c for c in jurisdictions.known() if c.startswith(incomplete.upper())]
+
+
+def complete_fields(incomplete: str) -> list[str]:
+    from psycompare.compare_view import FIELD_LABELS
+
+    done, _, last = incomplete.rpartition(",")
+    head = done + "," if done else ""
+    return [head + k for k in FIELD_LABELS if k.startswith(last.lower())]
+
+
+def complete_sections(incomplete: str) -> list[str]:
+    from psycompare.views import SHOW_SECTIONS
+
+    done, _, last = incomplete.rpartition(",")
+    head = done + "," if done else ""
+    return [head + k for k in SHOW_SECTIONS if k.startswith(last.lower())]
+
+
+def _examples(*lines: str) -> str:
+    """An epilog Click prints as is (\\b keeps its line breaks)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 FormatOpt = Annotated[
@@ -76,7 +100,20 @@ FormatOpt = Annotated[
     ),
 ]
 NamesArg = Annotated[
-    list[str], typer.Argument(help="Substance names, ids or aliases.", autocompletion=complete_name, show_default=False)
+    list[str],
+    typer.Argument(
+        help="Substance names, ids or aliases.", autocompletion=complete_name, show_default=False, metavar="NAME..."
+    ),
+]
+JurisdictionOpt = Annotated[
+    str,
+    typer.Option(
+        "--jurisdiction",
+        "-j",
+        help="Jurisdiction code: US, CA, GB (or UK), EU, AU, US-OR...",
+        autocompletion=complete_jurisdiction,
+        metavar="CODE",
+    ),
 ]
 
 
@@ -101,58 +138,106 @@ def _main(
     ] = None,
     no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Use only the --data directories.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (also NO_COLOR, TERM=dumb).")] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long output (also PSYCOMPARE_PAGER=cat).")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (also PSYCOMPARE_DEBUG=1).")] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and the dataset's date."),
     ] = False,
 ) -> None:
-    """Sourced, dated facts about ketamine, esketamine, MDMA, psilocybin, LSD and their comparators."""
-    STATE.session = commands.Session(data or [], bundled=not no_bundled, no_color=no_color)
+    """Sourced, dated facts about ketamine, esketamine, MDMA, psilocybin, LSD and their comparators.
+
+    \b
+    Examples:
+      psycompare compare ketamine mdma          at a glance; --full for every row
+      psycompare status mdma -j GB              regulatory status, dated
+      psycompare show spravato --section delivery
+      psycompare status mdma -f json | jq .     scripts: json, csv, toml, markdown
+
+    Global options may also follow the command. Not medical advice.
+    """
+    STATE.session = commands.Session(data or [], bundled=not no_bundled, no_color=no_color, no_pager=no_pager)
     commands.set_debug(debug)
 
 
-@app.command("list")
+@app.command("list", epilog=_examples("psycompare list", "psycompare list -f csv > substances.csv"))
 def list_(fmt: FormatOpt = None) -> None:
     """Every substance with its class, US approval state and US schedule."""
     commands.list_(STATE.session, _value(fmt))
 
 
-@app.command()
-def show(names: NamesArg, fmt: FormatOpt = None) -> None:
-    """The full fact sheet of one or more substances."""
-    commands.show(STATE.session, names, _value(fmt))
+@app.command(
+    epilog=_examples(
+        "psycompare show mdma", "psycompare show spravato --section delivery,cautions", "psycompare show lsd -f json"
+    )
+)
+def show(
+    names: NamesArg,
+    section: Annotated[
+        str | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="Only these sections (comma-separated): identity, status, milestones, effects, uses, delivery, "
+            "timing, side-effects, cautions, trials, misconceptions.",
+            autocompletion=complete_sections,
+            metavar="SECTION[,SECTION]",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """The full fact sheet of one or more substances, or chosen sections of it."""
+    commands.show(STATE.session, names, _value(fmt), section)
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "psycompare compare ketamine mdma",
+        "psycompare compare ketamine spravato -j GB --full",
+        "psycompare compare mdma psilocybin --fields status,schedule -f csv",
+    )
+)
 def compare(
     names: NamesArg,
+    full: Annotated[bool, typer.Option("--full", help="Every detailed row instead of the one-screen summary.")] = False,
     fields: Annotated[
         str | None,
         typer.Option(
             "--fields",
-            help="Comma-separated rows to show: status, schedule, "
-            "class, mechanism, effects, established_uses, emerging_uses, common_side_effects, "
-            "serious_risks, delivery, onset_duration, evidence.",
+            help="Rows to show, comma-separated: status, schedule, class, mechanism, effects, approved_uses, "
+            "off_label_uses, emerging_uses, common_side_effects, concerns, serious_risks, delivery, "
+            "onset_duration, evidence.",
+            autocompletion=complete_fields,
+            metavar="FIELD[,FIELD]",
             show_default=False,
         ),
     ] = None,
-    jurisdiction: Annotated[
-        str, typer.Option("--jurisdiction", "-j", help="Whose status to show (US, AU, CA, EU, GB...).")
-    ] = commands.DEFAULT_JURISDICTION,
+    jurisdiction: JurisdictionOpt = commands.DEFAULT_JURISDICTION,
     fmt: FormatOpt = None,
 ) -> None:
-    """Side-by-side table: one column per substance, one row per category."""
-    commands.compare(STATE.session, names, fields, jurisdiction, _value(fmt))
+    """Side by side, 2 or more names: status, schedule, effects, top concerns and key evidence on one screen."""
+    commands.compare(STATE.session, names, fields, jurisdiction, _value(fmt), full)
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "psycompare status mdma", "psycompare status psilocybin -j US", "psycompare status mdma lsd -j uk -f csv"
+    )
+)
 def status(
     names: NamesArg,
     jurisdiction: Annotated[
         str | None,
         typer.Option(
-            "--jurisdiction", "-j", help="Only this jurisdiction (US also includes US states).", show_default=False
+            "--jurisdiction",
+            "-j",
+            help="Only this jurisdiction (US also includes US states; UK means GB).",
+            autocompletion=complete_jurisdiction,
+            metavar="CODE",
+            show_default=False,
         ),
     ] = None,
     fmt: FormatOpt = None,
@@ -161,31 +246,47 @@ def status(
     commands.status(STATE.session, names, jurisdiction, _value(fmt))
 
 
-@app.command("side-effects")
+@app.command(
+    "side-effects",
+    epilog=_examples(
+        "psycompare side-effects ketamine", "psycompare side-effects mdma --setting non-medical --serious"
+    ),
+)
 def side_effects(
     names: NamesArg,
     setting: Annotated[
-        Setting | None, typer.Option("--setting", help="clinical use or heavy non-medical use.", show_default=False)
+        str | None,
+        typer.Option(
+            "--setting",
+            help="Clinical use (clinical) or non-medical use (non-medical, nonmedical, recreational).",
+            metavar="SETTING",
+            show_default=False,
+        ),
     ] = None,
     serious: Annotated[bool, typer.Option("--serious", help="Only serious effects.")] = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Side effects by frequency, severity and setting, with cautions."""
-    commands.side_effects(STATE.session, names, _value(setting), serious, _value(fmt))
+    commands.side_effects(STATE.session, names, setting, serious, _value(fmt))
 
 
-@app.command()
+@app.command(epilog=_examples("psycompare sources mdma", "psycompare sources ketamine -f csv"))
 def sources(names: NamesArg, fmt: FormatOpt = None) -> None:
     """Every source behind a record, numbered as cited in the other views."""
     commands.sources(STATE.session, names, _value(fmt))
 
 
-@app.command()
+@app.command(epilog=_examples("psycompare search hyponatremia", "psycompare search blood pressure"))
 def search(
-    text: Annotated[str, typer.Argument(help="Text to look for (case-insensitive).")], fmt: FormatOpt = None
+    text: Annotated[
+        list[str], typer.Argument(help="Words to look for (any case; US and UK spellings match).", metavar="TEXT...")
+    ],
+    fmt: FormatOpt = None,
 ) -> None:
-    """Where a word appears across the dataset: substance, field, snippet."""
-    commands.search(STATE.session, text, _value(fmt))
+    """Where words appear across the dataset; exit 1 when nothing matches (as grep)."""
+    code = commands.search(STATE.session, " ".join(text), _value(fmt))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -244,6 +345,8 @@ def run(argv: list[str]) -> int:
     """Run the Typer app on argv and return the exit code; Click's usage errors become UsageError."""
     from typer._click import exceptions as click_exc
 
+    if not argv:  # bare `psycompare`: the help, as a success
+        argv = ["--help"]
     command = _click_command(argv)
     try:
         rv = command.main(args=argv, prog_name="psycompare", standalone_mode=False)

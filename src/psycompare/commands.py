@@ -27,11 +27,16 @@ class Session:
     """The global options of one call, and the dataset they select (opened on first use)."""
 
     def __init__(
-        self, data_dirs: Sequence[str | os.PathLike[str]] = (), bundled: bool = True, no_color: bool = False
+        self,
+        data_dirs: Sequence[str | os.PathLike[str]] = (),
+        bundled: bool = True,
+        no_color: bool = False,
+        no_pager: bool = False,
     ) -> None:
         self.data_dirs = list(data_dirs)
         self.bundled = bundled
         self.no_color = no_color
+        self.no_pager = no_pager
         self._dataset: Dataset | None = None
 
     def dataset(self) -> Dataset:
@@ -44,7 +49,7 @@ class Session:
     def output(self, fmt: str | None) -> Output:
         from psycompare.output import Output
 
-        return Output(fmt, no_color=self.no_color)
+        return Output(fmt, no_color=self.no_color, pager=not self.no_pager)
 
     def load(self, names: Sequence[str]) -> list[Substance]:
         """Records for names, ids or aliases; every name resolves before anything prints."""
@@ -53,14 +58,17 @@ class Session:
         return [ds.load(i) for i in dict.fromkeys(ids)]
 
 
-def jurisdiction_code(code: str) -> str:
-    """Normalise a jurisdiction option (`gb` -> `GB`) or raise a usage error."""
-    from psycompare.schema import is_jurisdiction
+def jurisdiction_code(code: str, subs: Sequence[Substance] = ()) -> str:
+    """Normalise a jurisdiction option (`gb` and `UK` -> `GB`) or raise a usage error listing the known codes."""
+    from psycompare import jurisdictions
 
-    code = code.strip().upper()
-    if not is_jurisdiction(code):
-        raise UsageError(f"bad jurisdiction {code[:20]!r}; use a code such as US, GB, AU, CA, EU, US-OR")
-    return code
+    in_data = tuple(dict.fromkeys(e.jurisdiction for sub in subs for e in sub.status))
+    found = jurisdictions.normalise(code, in_data)
+    if found is None:
+        shown = code.strip()[:20]
+        codes = ", ".join(jurisdictions.known(in_data))
+        raise UsageError(f"unknown jurisdiction {shown!r}; use one of: {codes} (or US-XX for a US state)")
+    return found
 
 
 def list_(s: Session, fmt: str | None = None) -> None:
@@ -69,11 +77,12 @@ def list_(s: Session, fmt: str | None = None) -> None:
     s.output(fmt).emit(views.list_view(s.dataset()))
 
 
-def show(s: Session, names: Sequence[str], fmt: str | None = None) -> None:
+def show(s: Session, names: Sequence[str], fmt: str | None = None, section: str | None = None) -> None:
     from psycompare import views
 
+    sections = views.parse_sections(section)
     out = s.output(fmt)
-    out.emit(views.show_view(s.dataset(), s.load(names)))
+    out.emit(views.show_view(s.dataset(), s.load(names), sections))
 
 
 def compare(
@@ -82,23 +91,30 @@ def compare(
     fields: str | None = None,
     jurisdiction: str = DEFAULT_JURISDICTION,
     fmt: str | None = None,
+    full: bool = False,
 ) -> None:
-    from psycompare import views
+    from psycompare import compare_view
 
+    names = [n for n in names if n.lower() != "vs"]  # `compare ketamine vs mdma` reads naturally
     if len(names) < 2:
-        raise UsageError("compare needs at least two names")
-    keys = views.parse_fields(fields)
-    code = jurisdiction_code(jurisdiction)
+        hint = " separated by spaces, not commas" if names and "," in names[0] else "; use 'show NAME' for one"
+        raise UsageError(f"compare needs at least two names{hint}")
+    keys = compare_view.parse_fields(fields, full)
+    subs = s.load(names)
+    if len(subs) < 2:
+        raise UsageError(f"{names[0]!r} and {names[1]!r} name the same substance ({subs[0].name}); use 'show'")
+    code = jurisdiction_code(jurisdiction, subs)
     out = s.output(fmt)
-    out.emit(views.compare_view(s.dataset(), s.load(names), keys, code))
+    out.emit(compare_view.compare_view(s.dataset(), subs, keys, code, full))
 
 
 def status(s: Session, names: Sequence[str], jurisdiction: str | None = None, fmt: str | None = None) -> None:
     from psycompare import views
 
-    code = jurisdiction_code(jurisdiction) if jurisdiction else None
+    subs = s.load(names)
+    code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
     out = s.output(fmt)
-    out.emit(views.status_view(s.dataset(), s.load(names), code))
+    out.emit(views.status_view(s.dataset(), subs, code))
 
 
 def side_effects(
@@ -106,8 +122,27 @@ def side_effects(
 ) -> None:
     from psycompare import views
 
+    code = setting_code(setting) if setting is not None else None
     out = s.output(fmt)
-    out.emit(views.side_effects_view(s.dataset(), s.load(names), setting, serious))
+    out.emit(views.side_effects_view(s.dataset(), s.load(names), code, serious))
+
+
+SETTING_WORDS = {
+    "clinical": "clinical",
+    "medical": "clinical",
+    "nonmedical": "nonmedical",
+    "non-medical": "nonmedical",
+    "non_medical": "nonmedical",
+    "recreational": "nonmedical",
+}
+
+
+def setting_code(value: str) -> str:
+    """`--setting`: clinical or nonmedical, from the words people use for them."""
+    code = SETTING_WORDS.get(value.strip().lower())
+    if code is None:
+        raise UsageError(f"unknown setting {value[:20]!r}; use clinical or non-medical")
+    return code
 
 
 def sources(s: Session, names: Sequence[str], fmt: str | None = None) -> None:
@@ -117,14 +152,19 @@ def sources(s: Session, names: Sequence[str], fmt: str | None = None) -> None:
     out.emit(views.sources_view(s.dataset(), s.load(names)), disclaimer=False)
 
 
-def search(s: Session, text: str, fmt: str | None = None) -> None:
+def search(s: Session, text: str, fmt: str | None = None) -> int:
+    """Exit 1 when nothing matches, as grep does (machine formats still print their empty result)."""
     from psycompare import views
 
     out = s.output(fmt)
     view, errors = views.search_view(s.dataset(), text)
     for err in errors:
         out.note(f"psycompare: skipped a record: {err}")
+    if not view.data["matches"] and out.format in ("table", "plain"):
+        out.note(f"psycompare: no matches for {text[:80]!r}")
+        return ExitCode.NOT_FOUND
     out.emit(view)
+    return ExitCode.OK if view.data["matches"] else ExitCode.NOT_FOUND
 
 
 def export(s: Session, names: Sequence[str] = (), fmt: str = "toml", out_dir: Path | None = None) -> None:

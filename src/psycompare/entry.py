@@ -17,10 +17,14 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
     everything else, and every call when ``fast`` is false, goes through the Typer
     app. Errors a user can cause end as one line on stderr and an `ExitCode`.
     """
-    args = sys.argv[1:] if argv is None else list(argv)
-    debug = "--debug" in args or os.environ.get("PSYCOMPARE_DEBUG") == "1"
+    from psycompare.fastpath import hoist_globals
+
+    args = hoist_globals(sys.argv[1:] if argv is None else list(argv))
+    before_dashes = args[: args.index("--")] if "--" in args else args
+    debug = "--debug" in before_dashes or os.environ.get("PSYCOMPARE_DEBUG") == "1"
     # One short-lived call builds mostly acyclic data (10,000 index rows for `list`);
     # the cyclic collector would walk it again and again for nothing (a third of `list`).
+    saved_debug = os.environ.get("PSYCOMPARE_DEBUG")  # `--debug` sets it for this call only
     collect = gc.isenabled()
     gc.disable()
     try:
@@ -37,7 +41,7 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
             code = run(args)
         sys.stdout.flush()
     except PsycompareError as exc:
-        if debug:
+        if debug and exc.exit_code != ExitCode.USAGE:  # a usage error is never a bug: no traceback
             raise
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
@@ -54,6 +58,10 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
     finally:
         if collect:  # in-process callers (tests, scripts) get their collector back
             gc.enable()
+        if saved_debug is None:
+            os.environ.pop("PSYCOMPARE_DEBUG", None)
+        else:
+            os.environ["PSYCOMPARE_DEBUG"] = saved_debug
     raise SystemExit(code)
 
 

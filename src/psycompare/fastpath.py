@@ -26,14 +26,44 @@ _JURISDICTION = {"--jurisdiction": "jurisdiction", "-j": "jurisdiction"}
 # command -> (function, positionals, options taking a value -> keyword, flags -> keyword)
 _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, str]]] = {
     "list": (commands.list_, NONE, _FORMAT, {}),
-    "show": (commands.show, MANY, _FORMAT, {}),
-    "compare": (commands.compare, MANY, {**_FORMAT, **_JURISDICTION, "--fields": "fields"}, {}),
+    "show": (commands.show, MANY, {**_FORMAT, "--section": "section", "-s": "section"}, {}),
+    "compare": (commands.compare, MANY, {**_FORMAT, **_JURISDICTION, "--fields": "fields"}, {"--full": "full"}),
     "status": (commands.status, MANY, {**_FORMAT, **_JURISDICTION}, {}),
     "side-effects": (commands.side_effects, MANY, {**_FORMAT, "--setting": "setting"}, {"--serious": "serious"}),
     "sources": (commands.sources, MANY, _FORMAT, {}),
     "search": (commands.search, ONE, _FORMAT, {}),
 }
-_GLOBAL_FLAGS = frozenset({"--no-bundled", "--no-color", "--debug"})
+_GLOBAL_FLAGS = frozenset({"--no-bundled", "--no-color", "--no-pager", "--debug"})
+
+
+def hoist_globals(argv: list[str]) -> list[str]:
+    """Move global options written after the command (`compare a b --no-color`) to the front,
+    where both parsers expect them. Nothing after a `--` moves."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        i += 2 if argv[i] == "--data" else 1
+    if i >= len(argv) or argv[i] == "--":
+        return argv
+    front, rest = argv[:i], argv[i:]
+    moved: list[str] = []
+    kept: list[str] = []
+    j = 0
+    while j < len(rest):
+        tok = rest[j]
+        if tok == "--":
+            kept.extend(rest[j:])
+            break
+        if tok in _GLOBAL_FLAGS:
+            moved.append(tok)
+        elif tok == "--data" and j + 1 < len(rest):
+            moved.extend(rest[j : j + 2])
+            j += 1
+        elif tok.startswith("--data="):
+            moved.append(tok)
+        else:
+            kept.append(tok)
+        j += 1
+    return front + moved + kept
 
 
 def parse(argv: list[str]) -> Callable[[], int | None] | None:
@@ -77,16 +107,18 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
         if not _plain_value(value) or not _allowed(keyword, value):
             return None
         kwargs[keyword] = value
-    if positionals == NONE and names or positionals == ONE and len(names) != 1 or positionals == MANY and not names:
+    if positionals == NONE and names or positionals != NONE and not names:
         return None
-    if positionals == ONE:
-        kwargs["text"] = names[0]
+    if positionals == ONE:  # search: several words are one query
+        kwargs["text"] = " ".join(names)
     elif positionals == MANY:
         kwargs["names"] = names
 
     def call() -> int | None:
         commands.set_debug("--debug" in flags)
-        session = commands.Session(data, bundled="--no-bundled" not in flags, no_color="--no-color" in flags)
+        session = commands.Session(
+            data, bundled="--no-bundled" not in flags, no_color="--no-color" in flags, no_pager="--no-pager" in flags
+        )
         result: int | None = func(session, **kwargs)
         return result
 
@@ -97,10 +129,6 @@ def _allowed(keyword: str, value: str) -> bool:
     """Exact spellings of a choice only; Typer handles (and converts or rejects) the rest."""
     if keyword == "fmt":
         return value in FORMATS
-    if keyword == "setting":
-        from psycompare.model import SETTINGS  # only when asked: `--help` falls back through here
-
-        return value in SETTINGS
     return True
 
 

@@ -94,6 +94,7 @@ class StatusEntry(NamedTuple):
     schedule_code: str = ""  # C-III, Class A, S8...; "none" when a source says not controlled; "" unknown
     schedule_since: Date | None = None  # when the current schedule took effect
     schedule_sources: tuple[str, ...] = ()  # the sources for the schedule alone (default: sources)
+    short_sources: tuple[str, ...] = ()  # the sources for the short form alone (default: sources)
     origin: str = ""
 
     @property

@@ -51,6 +51,7 @@ class Output:
         no_color: bool = False,
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
+        pager: bool = True,
     ) -> None:
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
@@ -61,6 +62,7 @@ class Output:
         env = os.environ
         self.color = self.tty and not no_color and "NO_COLOR" not in env and env.get("TERM") != "dumb"
         self.encoding = (getattr(self.stdout, "encoding", None) or "utf-8").lower()
+        self.pager = pager and self.tty and self.format in ("table", "plain", "markdown")
 
     def _write(self, text: str) -> None:
         self.stdout.write(fit_encoding(text, self.encoding))
@@ -77,24 +79,44 @@ class Output:
 
     def _emit(self, view: View) -> None:
         fmt = self.format
-        if fmt == "table":
+        if fmt in ("table", "plain", "markdown") and self.pager:
+            from psycompare import pager
+
+            text = self._human(view, pager.terminal_width())
+            if pager.page(text, self.stdout):
+                return
+            self._write(text)
+        elif fmt == "table":
             from psycompare.render import table
 
             table.render(view, self.stdout, self.color, width=_columns())
-        elif fmt == "plain":
-            from psycompare.render import plain
-
-            self._write(plain.render(view, width=min(_columns() or 100, 120)))
-        elif fmt == "markdown":
-            from psycompare.render import markdown
-
-            self._write(markdown.render(view))
+        elif fmt in ("plain", "markdown"):
+            self._write(self._human(view, None))
         else:
             from psycompare.render import machine
 
             render = {"json": machine.render_json, "csv": machine.render_csv, "toml": machine.render_toml}[fmt]
             self.stdout.write(render(view))
             self.stdout.flush()
+
+    def _human(self, view: View, width: int | None) -> str:
+        """A human format as one string (what a pager is given)."""
+        fmt = self.format
+        if fmt == "table":
+            import io
+
+            from psycompare.render import table
+
+            buf = io.StringIO()
+            table.render(view, buf, self.color, width=_columns() or width, force_terminal=self.color)
+            return buf.getvalue()
+        if fmt == "plain":
+            from psycompare.render import plain
+
+            return plain.render(view, width=min(_columns() or width or 100, 120))
+        from psycompare.render import markdown
+
+        return markdown.render(view)
 
     def note(self, text: str) -> None:
         """A line for people on stderr (never mixed into stdout)."""

@@ -108,6 +108,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("schedule_code", "str", required=False, limit=24),
             Field("schedule_since", "date", required=False),
             Field("schedule_sources", "sources", required=False),
+            Field("short_sources", "sources", required=False),
             Field("as_of", "date"),
             SRC,
         ),
@@ -476,7 +477,8 @@ def completeness(sub: model.Substance) -> list[tuple[Path_, str]]:
             out.append((("effects", i, "short"), "no short form"))
     if not sub.effects:
         out.append((("effects",), "no core effects recorded"))
-    ranked = [x for x in (*sub.side_effects, *sub.cautions) if x.top]
+    pool: list[model.SideEffect | model.Caution] = [*sub.side_effects, *sub.cautions]
+    ranked = [x for x in pool if x.top]
     if not 3 <= len(ranked) <= TOP_MAX:
         out.append(
             (("side_effects",), f"rank 3 to {TOP_MAX} top safety concerns (top = 1, 2, ...); found {len(ranked)}")

@@ -11,11 +11,13 @@ from psycompare import model, schema
 from psycompare.dataset import BUNDLED, Dataset, iter_facts
 from psycompare.errors import UsageError
 
+Cell = str | list[str]  # a list is shown as bullet points
+
 
 class Row(NamedTuple):
     """One row of a block: cells, the citation numbers and date behind it."""
 
-    cells: list[str]
+    cells: list[Cell]
     cites: tuple[int, ...] = ()
     as_of: date | None = None  # shown when it differs from the record's reviewed date
     origin: str = ""  # shown when several data directories are layered
@@ -44,7 +46,7 @@ class View:
     first use, so a `list` of 10,000 records builds only what its format shows.
     """
 
-    __slots__ = ("data", "_blocks", "csv_header", "_csv_rows", "footnotes", "heading")
+    __slots__ = ("data", "_blocks", "csv_header", "_csv_rows", "footnotes", "heading", "hint")
 
     def __init__(
         self,
@@ -54,6 +56,7 @@ class View:
         csv_rows: list[list[str]] | Callable[[], list[list[str]]],
         footnotes: list[Footnotes] | None = None,
         heading: str = "",
+        hint: str = "",
     ) -> None:
         self.data = data
         self._blocks = blocks
@@ -61,6 +64,7 @@ class View:
         self._csv_rows = csv_rows
         self.footnotes = footnotes or []
         self.heading = heading
+        self.hint = hint  # a last line for people: how to get more
 
     @property
     def blocks(self) -> list[Block]:
@@ -85,7 +89,7 @@ class Citer:
         self.used: set[int] = set()
         self.layered = ds.layered
 
-    def row(self, cells: list[str], item: Any) -> Row:
+    def row(self, cells: list[Cell], item: Any) -> Row:
         cites = tuple(sorted({self.number[s] for s in item.sources if s in self.number}))
         self.used.update(cites)
         as_of = getattr(item, "as_of", None)
@@ -94,6 +98,34 @@ class Citer:
 
     def footnotes(self, label: str, all_sources: bool = False) -> Footnotes:
         return Footnotes(label, [(n, s) for n, s in enumerate(self.sources, 1) if all_sources or n in self.used])
+
+
+class Citations:
+    """One numbering for a whole output: sources numbered in order of first citation."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self.number: dict[str, int] = {}
+        self.sources: list[model.Source] = []
+
+    def cite(self, ids: tuple[str, ...] | list[str]) -> tuple[int, ...]:
+        out: set[int] = set()
+        for sid in ids:
+            n = self.number.get(sid)
+            if n is None:
+                src = self.ds.source(sid)
+                if src is None:
+                    continue
+                self.sources.append(src)
+                n = self.number[sid] = len(self.sources)
+            out.add(n)
+        return tuple(sorted(out))
+
+    def footnotes(self) -> list[tuple[int, model.Source]]:
+        return list(enumerate(self.sources, 1))
+
+    def as_footnotes(self, label: str = "") -> Footnotes:
+        return Footnotes(label, self.footnotes())
 
 
 def iso(d: date | None) -> str:
@@ -183,18 +215,82 @@ def list_view(ds: Dataset) -> View:
 # show
 
 
-def _status_cells(e: model.StatusEntry) -> list[str]:
-    ind = "; ".join(e.indications) if e.indications else "-"
-    return [e.jurisdiction, e.regulator, e.approval, e.schedule or "not controlled", e.programme or "-", ind, e.note]
+WORDS = {
+    "approved": "Approved",
+    "approved-other-use": "Approved (other use)",
+    "investigational": "Investigational",
+    "not-approved": "Not approved",
+    "restricted-access": "Restricted access",
+    "nonmedical": "non-medical",
+    "less-common": "less common",
+    "trial-exclusion": "trial exclusion",
+    "boxed-warning": "boxed warning",
+    "advisory-vote": "advisory vote",
+    "label-change": "label change",
+}
 
 
-def show_view(ds: Dataset, subs: list[model.Substance]) -> View:
+def words(token: str) -> str:
+    """An enum token as people read it."""
+    return WORDS.get(token, token.replace("-", " "))
+
+
+def schedule_text(e: model.StatusEntry) -> str:
+    """The schedule in full; "not controlled" only when a source says so, else "not recorded"."""
+    if e.schedule:
+        return e.schedule
+    return "Not controlled" if e.schedule_code == "none" else "Not recorded"
+
+
+def _status_cells(e: model.StatusEntry) -> list[Cell]:
+    ind: Cell = list(e.indications) if len(e.indications) > 1 else (e.indications[0] if e.indications else "-")
+    return [e.jurisdiction, e.regulator, words(e.approval), schedule_text(e), e.programme or "-", ind, e.note]
+
+
+SHOW_SECTIONS = (
+    "identity",
+    "status",
+    "milestones",
+    "effects",
+    "uses",
+    "delivery",
+    "timing",
+    "side-effects",
+    "cautions",
+    "trials",
+    "misconceptions",
+)
+
+
+def parse_sections(spec: str | None) -> tuple[str, ...]:
+    """``show --section a,b``: validated section names (all when None)."""
+    if not spec:
+        return SHOW_SECTIONS
+    keys = [k.strip().lower().replace("_", "-") for k in spec.split(",") if k.strip()]
+    aliases = {"side effects": "side-effects", "sideeffects": "side-effects", "onset": "timing", "evidence": "trials"}
+    keys = [aliases.get(k, k) for k in keys]
+    bad = [k for k in keys if k not in SHOW_SECTIONS]
+    if bad or not keys:
+        raise UsageError(
+            (f"unknown section {bad[0][:30]!r}" if bad else "no sections given")
+            + f"; choose from: {', '.join(SHOW_SECTIONS)}"
+        )
+    return tuple(dict.fromkeys(keys))
+
+
+def display_name(sub: model.Substance) -> str:
+    """The name with its first brand when it has one: "Esketamine (Spravato)"."""
+    brand = next((a for a in sub.aliases if a[:1].isupper() and a.isalpha() and a.lower() != sub.name.lower()), "")
+    return f"{sub.name} ({brand})" if brand else sub.name
+
+
+def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...] = SHOW_SECTIONS) -> View:
     blocks: list[Block] = []
     notes: list[Footnotes] = []
     csv_rows: list[list[str]] = []
     for sub in subs:
         c = Citer(ds, sub)
-        t = f"{sub.name} ({sub.id})"
+        t = display_name(sub)
         blocks.append(
             Block(
                 f"{t}: identity (reviewed {sub.reviewed.isoformat()})",
@@ -212,45 +308,55 @@ def show_view(ds: Dataset, subs: list[model.Substance]) -> View:
         blocks.append(
             Block(
                 f"{t}: regulatory status",
-                ["where", "regulator", "approval", "schedule", "programme", "indications", "note"],
+                ["where", "regulator", "approval", "schedule", "access programme", "indications", "note"],
                 [_dated(c.row(_status_cells(e), e), e.as_of) for e in sub.status],
             )
         )
-        sections: list[tuple[str, list[str], list[Row]]] = [
+        parts: list[tuple[str, str, list[str], list[Row]]] = [
             (
+                "milestones",
                 "milestones",
                 ["date", "where", "kind", "what"],
                 [
-                    c.row([e.date.isoformat(), e.jurisdiction, e.kind, e.text], e)
+                    c.row([e.date.isoformat(), e.jurisdiction, words(e.kind), e.text], e)
                     for e in sorted(sub.events, key=lambda e: e.date)
                 ],
             ),
-            ("core effects in therapy", ["effect"], [c.row([f.text], f) for f in sub.effects]),
+            ("effects", "core effects in therapy", ["effect"], [c.row([f.text], f) for f in sub.effects]),
             (
                 "uses",
+                "uses",
                 ["condition", "evidence", "detail"],
-                [c.row([u.condition, u.evidence, u.text], u) for u in sub.uses],
+                [c.row([u.condition, words(u.evidence), u.text], u) for u in sub.uses],
             ),
-            ("delivery", ["aspect", "detail"], _delivery_rows(c, sub)),
+            ("delivery", "delivery", ["aspect", "detail"], _delivery_rows(c, sub)),
             (
-                "onset and duration",
+                "timing",
+                "timing",
                 ["", "value"],
                 [
-                    c.row([label, tr.text], tr)
+                    c.row([tr.measure or label, tr.text], tr)
                     for label, tr in (("onset", sub.onset), ("duration", sub.duration))
                     if tr is not None
                 ],
             ),
             (
+                "side-effects",
                 "side effects",
                 ["setting", "frequency", "severity", "effect", "detail"],
                 [
-                    c.row([s.setting, s.frequency, s.severity, s.text, s.note], s)
+                    c.row([words(s.setting), words(s.frequency), s.severity, s.text, s.note], s)
                     for s in _sorted_side(sub.side_effects)
                 ],
             ),
-            ("cautions", ["kind", "what", "why"], [c.row([x.kind, x.text, x.reason], x) for x in sub.cautions]),
             (
+                "cautions",
+                "cautions",
+                ["kind", "what", "why"],
+                [c.row([words(x.kind), x.text, x.reason], x) for x in sub.cautions],
+            ),
+            (
+                "trials",
                 "key trials",
                 ["trial", "phase", "n", "population", "primary endpoint", "result", "id"],
                 [
@@ -269,12 +375,21 @@ def show_view(ds: Dataset, subs: list[model.Substance]) -> View:
                     for tr in sub.trials
                 ],
             ),
-            ("common misconceptions", ["claim", "correction"], [c.row([n.claim, n.correction], n) for n in sub.notes]),
+            (
+                "misconceptions",
+                "common misconceptions",
+                ["claim", "correction"],
+                [c.row([n.claim, n.correction], n) for n in sub.notes],
+            ),
         ]
-        for title, cols, rows in sections:
-            if rows:
+        if "identity" not in sections:
+            blocks.pop(-2)
+        if "status" not in sections:
+            blocks.pop()
+        for key, title, cols, rows in parts:
+            if rows and key in sections:
                 blocks.append(Block(f"{t}: {title}", cols, rows))
-        notes.append(c.footnotes(t, all_sources=True))
+        notes.append(c.footnotes(t, all_sources=len(sections) == len(SHOW_SECTIONS)))
         csv_rows.extend(_flat_rows(sub, c))
     data = {"substances": [record_json(ds, s) for s in subs]}
     header = ["substance", "section", "index", "field", "value", "sources", "as_of"]
@@ -330,150 +445,6 @@ def _flat_rows(sub: model.Substance, c: Citer) -> list[list[str]]:
                 continue
             rows.append([sub.id, section, idx, fld.name, str(value), srcs, as_of])
     return rows
-
-
-# -------------------------------------------------------------------------------------------
-# compare
-
-COMPARE_FIELDS: dict[str, str] = {
-    "status": "Medical status",
-    "schedule": "Controlled-substance schedule",
-    "class": "Class",
-    "mechanism": "Mechanism",
-    "effects": "Core effects in therapy",
-    "established_uses": "Established uses",
-    "emerging_uses": "Emerging uses",
-    "common_side_effects": "Common side effects (clinical)",
-    "serious_risks": "Serious risks",
-    "delivery": "Delivery and monitoring",
-    "onset_duration": "Onset / duration",
-    "evidence": "Key evidence",
-}
-
-
-def parse_fields(spec: str | None) -> list[str]:
-    """``--fields a,b``: validated compare row keys (all when None)."""
-    if not spec:
-        return list(COMPARE_FIELDS)
-    keys = [k.strip().lower().replace("-", "_") for k in spec.split(",") if k.strip()]
-    bad = [k for k in keys if k not in COMPARE_FIELDS]
-    if bad or not keys:
-        import difflib
-
-        hint = difflib.get_close_matches(bad[0], COMPARE_FIELDS, n=1) if bad else []
-        msg = f"unknown field {bad[0]!r}" if bad else "no fields given"
-        msg += f"; did you mean {hint[0]!r}?" if hint else f"; choose from: {', '.join(COMPARE_FIELDS)}"
-        raise UsageError(msg)
-    return list(dict.fromkeys(keys))
-
-
-def _compare_items(sub: model.Substance, key: str, jurisdiction: str) -> list[tuple[str, Any]]:
-    """(text, sourced item) pairs for one compare cell."""
-    if key in ("status", "schedule"):
-        e = sub.status_for(jurisdiction)
-        if e is None:
-            return [(f"no {jurisdiction} status recorded", None)]
-        if key == "schedule":
-            return [(f"{e.schedule or 'not controlled'} (as of {e.as_of.isoformat()})", e)]
-        text = e.approval.replace("-", " ")
-        if e.indications:
-            text += ": " + "; ".join(e.indications)
-        if e.programme:
-            text += f" [{e.programme}]"
-        if e.note:
-            text += f". {e.note}"
-        return [(f"{text} (as of {e.as_of.isoformat()})", e)]
-    if key == "class":
-        return [(sub.class_.text, sub.class_)]
-    if key == "mechanism":
-        return [(sub.mechanism.text, sub.mechanism)]
-    if key == "effects":
-        return [(f.text, f) for f in sub.effects]
-    if key == "established_uses":
-        return [(f"{u.condition} ({u.evidence})", u) for u in sub.uses if u.evidence in ("approved", "off-label")]
-    if key == "emerging_uses":
-        return [
-            (f"{u.condition} ({u.evidence})", u)
-            for u in sub.uses
-            if u.evidence not in ("approved", "off-label", "not-supported")
-        ]
-    if key == "common_side_effects":
-        return [
-            (s.text + (f" ({s.note})" if s.note else ""), s)
-            for s in sub.side_effects
-            if s.setting == "clinical" and s.frequency == "common"
-        ]
-    if key == "serious_risks":
-        boxed = [(f"Boxed warning: {x.text}", x) for x in sub.cautions if x.kind == "boxed-warning"]
-        serious = [
-            (s.text + (" (heavy non-medical use)" if s.setting == "nonmedical" else ""), s)
-            for s in _sorted_side(sub.side_effects)
-            if s.severity == "serious"
-        ]
-        return boxed + serious
-    if key == "delivery":
-        d = sub.delivery
-        if d is None:
-            return []
-        parts = [p for p in (d.setting, d.session, d.monitoring, d.course) if p]
-        return [(p, d) for p in parts]
-    if key == "onset_duration":
-        return [(f"{label}: {tr.text}", tr) for label, tr in (("onset", sub.onset), ("duration", sub.duration)) if tr]
-    if key == "evidence":
-        return [(f"{t.name} (phase {t.phase}, n={t.n}): {t.result}", t) for t in sub.trials]
-    raise UsageError(f"unknown field {key!r}")
-
-
-def compare_view(ds: Dataset, subs: list[model.Substance], fields: list[str], jurisdiction: str) -> View:
-    citers = [Citer(ds, s) for s in subs]
-    rows: list[Row] = []
-    data_rows: list[dict[str, Any]] = []
-    csv_rows: list[list[str]] = []
-    for key in fields:
-        label = COMPARE_FIELDS[key]
-        if key in ("status", "schedule"):
-            label += f" ({jurisdiction})"
-        cells: list[str] = []
-        cell_json: dict[str, Any] = {}
-        for c, sub in zip(citers, subs, strict=True):
-            items = _compare_items(sub, key, jurisdiction)
-            parts = []
-            facts = []
-            for text, item in items:
-                if item is None:
-                    parts.append(text)
-                    continue
-                r = c.row([text], item)
-                parts.append(
-                    text + (" " + marker(r.cites) if r.cites else "") + (f" {{{r.origin}}}" if r.origin else "")
-                )
-                facts.append(
-                    {
-                        "text": text,
-                        "sources": list(item.sources),
-                        "as_of": iso(getattr(item, "as_of", None) or sub.reviewed),
-                    }
-                )
-            cells.append("\n".join(parts) or "-")
-            cell_json[sub.id] = facts
-        rows.append(Row([label, *cells]))
-        data_rows.append({"field": key, "label": label, "values": cell_json})
-        csv_rows.append([key, *(cell.replace("\n", " | ") for cell in cells)])
-    columns = ["", *(s.name for s in subs)]
-    dated = "; ".join(f"{s.name} reviewed {s.reviewed.isoformat()}" for s in subs)
-    block = Block(
-        f"{' vs '.join(s.name for s in subs)} (facts as of: {dated}, unless dated)", columns, rows, layout="records"
-    )
-    data = {
-        "substances": [s.id for s in subs],
-        "jurisdiction": jurisdiction,
-        "rows": data_rows,
-        "sources": {
-            s.id: [source_json(n, src) for n, src in c.footnotes("").sources] for s, c in zip(subs, citers, strict=True)
-        },
-    }
-    notes = [c.footnotes(s.name) for s, c in zip(subs, citers, strict=True)]
-    return View(data, [block], ["field", *(s.id for s in subs)], csv_rows, notes)
 
 
 def marker(cites: tuple[int, ...]) -> str:
@@ -685,9 +656,62 @@ def snippet(text: str, start: int, length: int, width: int = 36) -> str:
     return ("..." if a else "") + text[a:b] + ("..." if b < len(text) else "")
 
 
+_SECTION_WORDS = {
+    "class": "class",
+    "summary": "summary",
+    "mechanism": "mechanism",
+    "status": "regulatory status",
+    "events": "milestones",
+    "effects": "core effects",
+    "uses": "uses",
+    "side_effects": "side effects",
+    "cautions": "cautions",
+    "delivery": "delivery",
+    "onset": "timing",
+    "duration": "timing",
+    "trials": "key trials",
+    "notes": "common misconceptions",
+    "name": "name",
+    "generic_name": "generic name",
+    "aliases": "aliases",
+}
+# US and UK spellings are folded to one form before matching, so either finds both.
+_SPELLINGS = (
+    ("anaesth", "anesth"),
+    ("haem", "hem"),
+    ("natraem", "natrem"),
+    ("oedema", "edema"),
+    ("oestr", "estr"),
+    ("paed", "ped"),
+    ("diarrhoea", "diarrhea"),
+    ("behaviour", "behavior"),
+    ("colour", "color"),
+    ("tumour", "tumor"),
+    ("programme", "program"),
+    ("ise", "ize"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+)
+
+
+def fold(text: str) -> str:
+    """Case and US/UK spelling folded, for matching."""
+    out = text.casefold()
+    for uk, us in _SPELLINGS:
+        out = out.replace(uk, us)
+    return out
+
+
+def _where(path: str) -> str:
+    """``side_effects[4].text`` as people say it: ``side effects``."""
+    head = path.split("[", 1)[0].split(".", 1)[0]
+    return _SECTION_WORDS.get(head, head.replace("_", " "))
+
+
 def search_view(ds: Dataset, query: str) -> tuple[View, list[str]]:
     """Where a text occurs across the dataset. Returns the view and unreadable-record errors."""
-    q = query.casefold().strip()
+    q = fold(" ".join(query.split()))
     if not q:
         raise UsageError("search text must not be empty")
     subs, errors = ds.all()
@@ -696,20 +720,36 @@ def search_view(ds: Dataset, query: str) -> tuple[View, list[str]]:
         pairs = [("name", sub.name), ("generic_name", sub.generic_name)] + [("aliases", a) for a in sub.aliases]
         for path, item in iter_facts(sub):
             pairs.extend(_strings(item, path))
+        seen: set[tuple[str, str]] = set()
         for path, text in pairs:
-            pos = text.casefold().find(q)
-            if pos >= 0:
-                matches.append({"substance": sub.id, "field": path, "snippet": snippet(text, pos, len(q))})
+            folded = fold(text)
+            pos = folded.find(q)
+            if pos < 0 or len(folded) != len(text):  # spelling folds change lengths: locate in the original
+                pos = text.casefold().find(q) if pos < 0 else _approx(text, folded, pos)
+            if pos >= 0 or q in folded:
+                where = _where(path)
+                snip = snippet(text, max(pos, 0), len(q))
+                if (where, snip) in seen:
+                    continue
+                seen.add((where, snip))
+                matches.append({"substance": sub.id, "field": path, "section": where, "snippet": snip})
+    shown = query if len(query) <= 80 else query[:77] + "..."
     block = Block(
-        f"Matches for {query!r}",
-        ["substance", "field", "snippet"],
-        [Row([m["substance"], m["field"], m["snippet"]]) for m in matches],
+        f"Matches for {shown!r}",
+        ["substance", "section", "snippet"],
+        [Row([m["substance"], m["section"], m["snippet"]]) for m in matches],
         layout="items",
     )
     view = View(
         {"query": query, "matches": matches},
         [block],
-        ["substance", "field", "snippet"],
-        [[m["substance"], m["field"], m["snippet"]] for m in matches],
+        ["substance", "section", "field", "snippet"],
+        [[m["substance"], m["section"], m["field"], m["snippet"]] for m in matches],
+        hint="Open one: psycompare show NAME --section SECTION" if matches else "",
     )
     return view, [str(e) for e in errors]
+
+
+def _approx(text: str, folded: str, pos: int) -> int:
+    """Map a position in the folded text back to the original (folds only shorten words)."""
+    return min(len(text) - 1, int(pos * len(text) / max(len(folded), 1)))

@@ -1,37 +1,67 @@
-"""Markdown: GitHub tables, one per block, with numbered sources underneath."""
+"""Markdown: GitHub tables, one per block, and the sources as literal ``[n]`` lines.
+
+Citations must survive rendering: no ordered lists (a renderer renumbers them), text
+escaped so `_`, `*` and HTML stay literal, links only as ``<https://...>`` autolinks.
+"""
 
 from __future__ import annotations
 
 from psycompare.render import DISCLAIMER
-from psycompare.render.plain import row_suffix
-from psycompare.views import View
+from psycompare.render.plain import is_heading, row_suffix
+from psycompare.views import Cell, View
+
+_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|!"} | {"&": "&amp;"})
 
 
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or " "
+def text(value: str) -> str:
+    """Literal Markdown: no emphasis, links, HTML or table breaks from data."""
+    return value.translate(_ESCAPE).replace("\r", " ").replace("\n", " ")
+
+
+def _cell(value: Cell, suffix: str = "") -> str:
+    if isinstance(value, str):
+        out = text(value)
+    else:
+        out = "<br>".join(f"**{text(v)}**" if is_heading(v) else f"• {text(v)}" for v in value)
+    out += text(suffix)
+    return out or " "
+
+
+def link(url: str) -> str:
+    """An autolink for an http(s) URL with no spaces or angle brackets; else literal text."""
+    if url.startswith(("https://", "http://")) and not any(c in url for c in " <>\"'\n\r\t"):
+        return f"<{url}>"
+    return text(url)
 
 
 def render(view: View) -> str:
     out: list[str] = []
     for block in view.blocks:
-        out.append(f"## {_cell(block.title)}")
+        out.append(f"## {text(block.title)}")
         out.append("")
         cols = block.columns
         out.append("| " + " | ".join(_cell(c) for c in cols) + " |")
         out.append("|" + "---|" * len(cols))
         for row in block.rows:
             cells = list(row.cells)
-            cells[-1] = cells[-1] + row_suffix(row)
-            out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+            last = len(cells) - 1
+            out.append(
+                "| " + " | ".join(_cell(c, row_suffix(row) if i == last else "") for i, c in enumerate(cells)) + " |"
+            )
         out.append("")
     for fn in view.footnotes:
         if not fn.sources:
             continue
-        out.append(f"### Sources ({_cell(fn.label)})")
+        out.append(f"### Sources{f' ({text(fn.label)})' if fn.label else ''}")
         out.append("")
         for n, s in fn.sources:
-            loc = f"[{s.locator}]({s.url})" if s.url and not (s.pmid or s.doi) else s.locator
-            out.append(f"{n}. {_cell(s.title)}. {_cell(s.publisher)}, {s.date.isoformat()}. {loc}")
+            loc = link(s.url) if s.url and not (s.pmid or s.doi) else text(s.locator)
+            if s.url and (s.pmid or s.doi):
+                loc += " " + link(s.url)
+            out.append(f"\\[{n}\\] {text(s.title)}. {text(s.publisher)}, {s.date.isoformat()}. {loc}  ")
         out.append("")
-    out.append(f"_{DISCLAIMER}_")
+    if view.hint:
+        out.append(text(view.hint))
+        out.append("")
+    out.append(f"_{text(DISCLAIMER)}_")
     return "\n".join(out) + "\n"

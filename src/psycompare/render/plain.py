@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from psycompare.views import Block, Footnotes, Row, View, marker
+from typing import Any
+
+from psycompare.views import Block, Cell, Footnotes, Row, View, marker
 
 
 def row_suffix(row: Row) -> str:
@@ -17,8 +19,50 @@ def row_suffix(row: Row) -> str:
     return out
 
 
+def is_heading(line: str) -> bool:
+    """A line of a multi-item cell that names a group (``In clinical:``), not an item."""
+    return line.endswith(":") and not line.endswith("]:")
+
+
+def flat(value: Cell) -> str:
+    """A cell on one line: items joined with ``; ``."""
+    if isinstance(value, str):
+        return value
+    return "; ".join(v for v in value if not is_heading(v))
+
+
+def source_line(n: int, src: Any, width: int | None = None) -> str:
+    """``[n] title. publisher, date. locator`` on one line; with a width, the title is
+    shortened (never the locator, so a URL stays whole and clickable)."""
+    locator = src.locator
+    head = f"[{n}] "
+    body = f"{src.title}. {src.publisher}, {src.date.isoformat()}."
+    if width:
+        room = width - len(head) - len(locator) - 1
+        if room < 20:
+            room = max(20, width - len(head) - 1)
+            body = body if len(body) <= room else body[: room - 1].rstrip() + "…"
+            return f"{head}{body}\n{' ' * len(head)}{locator}"
+        if len(body) > room:
+            body = body[: room - 1].rstrip() + "…"
+    return f"{head}{body} {locator}"
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    import textwrap  # here, not at the top: the table renderer imports this module too
+
+    return textwrap.wrap(
+        text,
+        width=max(width, 40),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+        break_long_words=False,
+    ) or [first.rstrip()]
+
+
 def _grid(block: Block) -> list[str]:
-    table = [block.columns] + [r.cells for r in block.rows]
+    table = [block.columns] + [[flat(c) for c in r.cells] for r in block.rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(block.columns))]
     lines = []
     for i, cells in enumerate(table):
@@ -28,45 +72,31 @@ def _grid(block: Block) -> list[str]:
 
 
 def _records(block: Block, width: int) -> list[str]:
-    import textwrap  # here, not at the top: the table renderer imports this module too
-
+    """compare: each row's label, then one line (or bullet list) per substance."""
     lines = []
     names = block.columns[1:]
+    pad = max(len(n) for n in names) + 4 if names else 4
     for row in block.rows:
-        lines.append(row.cells[0])
+        lines.append(flat(row.cells[0]))
         for name, cell in zip(names, row.cells[1:], strict=True):
-            head = f"  {name}: "
-            for j, part in enumerate(cell.split("\n")):
-                prefix = head if j == 0 else " " * 4
-                lines.extend(
-                    textwrap.wrap(
-                        part,
-                        width=max(width, 40),
-                        initial_indent=prefix if j == 0 else "    - ",
-                        subsequent_indent="      ",
-                        break_on_hyphens=False,
-                        break_long_words=False,
-                    )
-                    or [prefix.rstrip()]
-                )
-        lines.append("")
+            head = f"  {name}: ".ljust(pad)
+            if isinstance(cell, str):
+                lines.extend(_wrap(cell, width, head, " " * pad))
+                continue
+            lines.append(head.rstrip())
+            for item in cell:
+                if is_heading(item):
+                    lines.append("    " + item)
+                else:
+                    lines.extend(_wrap(item, width, "    - ", "      "))
     return lines
 
 
 def _items(block: Block, width: int) -> list[str]:
-    import textwrap
-
     lines = []
     for row in block.rows:
-        text = " | ".join(c for c in row.cells if c)
-        wrapped = textwrap.wrap(
-            text,
-            width=max(width, 40),
-            initial_indent="- ",
-            subsequent_indent="  ",
-            break_on_hyphens=False,
-            break_long_words=False,
-        ) or ["-"]
+        text = " | ".join(flat(c) for c in row.cells if c)
+        wrapped = _wrap(text, width, "- ", "  ")
         wrapped[-1] += row_suffix(row)  # markers stay whole, even past the width
         lines.extend(wrapped)
     return lines
@@ -77,9 +107,8 @@ def footnote_lines(notes: list[Footnotes]) -> list[str]:
     for fn in notes:
         if not fn.sources:
             continue
-        lines.append(f"Sources ({fn.label}):")
-        for n, s in fn.sources:
-            lines.append(f"  [{n}] {s.title}. {s.publisher}, {s.date.isoformat()}. {s.locator}")
+        lines.append(f"Sources ({fn.label}):" if fn.label else "Sources:")
+        lines.extend(f"  {source_line(n, s)}" for n, s in fn.sources)
     return lines
 
 
@@ -96,6 +125,8 @@ def render(view: View, width: int = 100) -> str:
             out.extend(_items(block, width))
         out.append("")
     out.extend(footnote_lines(view.footnotes))
+    if view.hint:
+        out.append(view.hint)
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"

@@ -1,18 +1,25 @@
-"""Rich tables for terminals. Data strings are always Text, never markup."""
+"""Rich tables for terminals. Data strings are always Text, never markup.
+
+Columns are sized from their content (no word is broken unless it is longer than the
+column, as a URL can be); multi-item cells are bullet lists with a hanging indent; when
+columns would be narrower than `MIN_COLUMN` the block is stacked, one record after another.
+"""
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from psycompare.errors import StdoutClosed
 from psycompare.output import fit_encoding
-from psycompare.render.plain import footnote_lines, row_suffix
-from psycompare.views import View
+from psycompare.render.plain import is_heading, row_suffix, source_line
+from psycompare.views import Block, Cell, View
+
+MIN_COLUMN = 24  # below this a side-by-side column is unreadable: stack instead
 
 
 class _Console(Console):
@@ -21,11 +28,14 @@ class _Console(Console):
         raise StdoutClosed
 
 
-def render(view: View, file: IO[str], color: bool, width: int | None = None) -> None:
+def render(
+    view: View, file: IO[str], color: bool, width: int | None = None, force_terminal: bool | None = None
+) -> None:
     console = _Console(
         file=file,
         no_color=not color,
         color_system="auto" if color else None,
+        force_terminal=force_terminal,
         highlight=False,
         markup=False,
         emoji=False,
@@ -34,29 +44,161 @@ def render(view: View, file: IO[str], color: bool, width: int | None = None) -> 
     )
     enc = console.encoding
     ascii_only = not enc.lower().startswith("utf")
-
-    def fit(text: str) -> str:
-        return fit_encoding(text, enc) if ascii_only else text
-
+    r = _Renderer(console, color, ascii_only)
     for block in view.blocks:
+        r.block(block)
+    for fn in view.footnotes:
+        r.sources(fn.label, fn.sources)
+    if view.hint:
+        console.print(Text(r.fit(view.hint), style="dim" if color else ""))
+
+
+class _Renderer:
+    def __init__(self, console: Console, color: bool, ascii_only: bool) -> None:
+        self.console = console
+        self.color = color
+        self.ascii_only = ascii_only
+        self.bullet = "* " if ascii_only else "• "
+
+    def fit(self, text: str) -> str:
+        return fit_encoding(text, self.console.encoding) if self.ascii_only else text
+
+    def cell(self, value: Cell, suffix: str = "") -> Any:
+        """A str as Text; a list as bullet points with a hanging indent."""
+        if isinstance(value, str):
+            text = Text(self.fit(value))
+            if suffix:
+                text.append(self.fit(suffix), style="dim" if self.color else "")
+            return text
+        parts: list[Any] = []
+        current: Table | None = None
+        for line in value:
+            if is_heading(line):
+                parts.append(Text(self.fit(line), style="italic" if self.color else ""))
+                current = None
+                continue
+            if current is None:
+                current = Table.grid(padding=(0, 0))
+                current.add_column(no_wrap=True)
+                current.add_column(overflow="fold")
+                parts.append(current)
+            current.add_row(Text(self.bullet), Text(self.fit(line)))
+        if suffix:
+            parts.append(Text(self.fit(suffix.strip()), style="dim" if self.color else ""))
+        return Group(*parts)
+
+    def width(self) -> int:
+        return self.console.width
+
+    def block(self, block: Block) -> None:
+        title = Text(self.fit(block.title), style="bold")
+        if block.layout == "records":
+            self.records(block, title)
+        else:
+            self.grid(block, title)
+
+    def records(self, block: Block, title: Text) -> None:
+        """Side by side (compare), or stacked when the columns would be too narrow."""
+        names = block.columns[1:]
+        label_w = max((len(r.cells[0]) for r in block.rows if isinstance(r.cells[0], str)), default=8)
+        label_w = min(label_w, 16)
+        free = self.width() - label_w - 2 * len(names)
+        if names and free // len(names) >= MIN_COLUMN:
+            # no frame, a rule under the names, rows apart by their bold labels: the most text per screen
+            table = Table(
+                title=title,
+                title_justify="left",
+                box=box.ASCII2 if self.ascii_only else box.SIMPLE_HEAD,
+                show_edge=False,
+                padding=(0, 1),
+                pad_edge=False,
+                header_style="bold" if self.color else "",
+            )
+            table.add_column(Text(""), style="bold" if self.color else "", width=label_w, overflow="fold")
+            for name in names:
+                table.add_column(Text(self.fit(name)), ratio=1, overflow="fold")
+            for row in block.rows:
+                table.add_row(*(self.cell(c) for c in row.cells))
+            self.console.print(table)
+            return
+        self.console.print(title)
+        for i, name in enumerate(names, 1):
+            table = Table(
+                title=Text(self.fit(name), style="bold"),
+                title_justify="left",
+                box=box.ASCII if self.ascii_only else box.ROUNDED,
+                show_header=False,
+                show_lines=True,
+            )
+            table.add_column(max_width=label_w, overflow="fold", style="bold" if self.color else "")
+            table.add_column(overflow="fold")
+            for row in block.rows:
+                table.add_row(self.cell(row.cells[0]), self.cell(row.cells[i]))
+            self.console.print(table)
+
+    def grid(self, block: Block, title: Text) -> None:
+        """A table whose columns take the width their content needs, or key: value records."""
+        cols = block.columns
+        min_widths = [_longest_word([c, *(r.cells[i] for r in block.rows)]) for i, c in enumerate(cols)]
+        needed = sum(min(w, MIN_COLUMN) for w in min_widths) + 3 * len(cols) + 1
+        if needed > self.width() and len(cols) > 2:
+            self.stacked(block, title)
+            return
         table = Table(
-            title=Text(fit(block.title), style="bold"),
-            box=box.ASCII if ascii_only else box.ROUNDED,
-            show_lines=block.layout == "records",
+            title=title,
             title_justify="left",
-            header_style="bold" if color else "",
+            box=box.ASCII if self.ascii_only else box.ROUNDED,
+            header_style="bold" if self.color else "",
         )
-        for i, col in enumerate(block.columns):
+        for i, col in enumerate(cols):
+            short = all(_plain_len(r.cells[i]) <= 16 for r in block.rows)
             table.add_column(
-                Text(fit(col)), overflow="fold", style="bold" if (i == 0 and block.layout == "records") else ""
+                Text(self.fit(col)),
+                overflow="fold",
+                no_wrap=short,
+                min_width=min(min_widths[i], MIN_COLUMN),
+                ratio=None if short else 1,
             )
         for row in block.rows:
-            cells = [Text(fit(c)) for c in row.cells]
+            cells = list(row.cells)
             suffix = row_suffix(row)
-            if suffix:
-                cells[-1].append(fit(suffix), style="dim" if color else "")
-            table.add_row(*cells)
-        console.print(table)
-    lines = footnote_lines(view.footnotes)
-    if lines:
-        console.print(Text(fit("\n".join(lines)), style="dim" if color else ""))
+            table.add_row(*(self.cell(c, suffix if j == len(cells) - 1 else "") for j, c in enumerate(cells)))
+        self.console.print(table)
+
+    def stacked(self, block: Block, title: Text) -> None:
+        """One small two-column table per row: field, value (as kubectl describe does)."""
+        self.console.print(title)
+        for row in block.rows:
+            table = Table(box=box.ASCII if self.ascii_only else box.ROUNDED, show_header=False)
+            table.add_column(style="bold" if self.color else "", no_wrap=True)
+            table.add_column(overflow="fold")
+            suffix = row_suffix(row)
+            for j, (col, value) in enumerate(zip(block.columns, row.cells, strict=True)):
+                if value in ("", "-"):
+                    continue
+                table.add_row(Text(self.fit(col or "-")), self.cell(value, suffix if j == len(row.cells) - 1 else ""))
+            self.console.print(table)
+
+    def sources(self, label: str, sources: list[tuple[int, Any]]) -> None:
+        if not sources:
+            return
+        style = "dim" if self.color else ""
+        self.console.print(Text(self.fit(f"Sources{f' ({label})' if label else ''}:"), style=style))
+        width = self.width()
+        for n, src in sources:
+            line = source_line(n, src, width)
+            self.console.print(Text(self.fit(line), style=style), no_wrap=True, overflow="ignore", crop=False)
+
+
+def _plain_len(value: Cell) -> int:
+    return len(value) if isinstance(value, str) else max((len(v) for v in value), default=0)
+
+
+def _longest_word(values: list[Cell]) -> int:
+    longest = 1
+    for value in values:
+        for text in [value] if isinstance(value, str) else value:
+            for word in text.split():
+                if not word.startswith(("http://", "https://")):
+                    longest = max(longest, len(word))
+    return longest

@@ -1,0 +1,281 @@
+"""What `compare` shows: a one-screen summary by default, the detailed rows with ``full``.
+
+Summary rows are built from the short forms in the data (``short``, ``schedule_code``,
+ranked concerns, the key trial), never by cutting long text. One citation numbering
+covers the whole output, so ``[4]`` means one source in every column and row.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from psycompare import model
+from psycompare.dataset import Dataset
+from psycompare.errors import UsageError
+from psycompare.views import Block, Citations, Row, View, display_name, iso, marker, source_json
+
+SUMMARY_FIELDS = ("status", "schedule", "effects", "concerns", "evidence")
+
+FIELD_LABELS: dict[str, str] = {
+    "status": "Medical status",
+    "schedule": "Schedule",
+    "class": "Class",
+    "mechanism": "Mechanism",
+    "effects": "Core effects in therapy",
+    "approved_uses": "Approved uses",
+    "off_label_uses": "Off-label uses",
+    "emerging_uses": "Uses under study",
+    "common_side_effects": "Common side effects (clinical)",
+    "concerns": "Top safety concerns",
+    "serious_risks": "Serious risks",
+    "delivery": "Delivery and monitoring",
+    "onset_duration": "Timing",
+    "evidence": "Key evidence",
+}
+FULL_FIELDS = tuple(k for k in FIELD_LABELS if k != "concerns")
+_OLD_NAMES = {"established_uses": "approved_uses"}  # the 0.1 name of the row
+
+SETTING_WORDS = {"clinical": "clinical use", "nonmedical": "non-medical use"}
+APPROVAL_WORDS = {
+    "approved": "Approved",
+    "approved-other-use": "Approved (other use)",
+    "investigational": "Investigational",
+    "not-approved": "Not approved",
+    "restricted-access": "Restricted access",
+}
+
+
+def parse_fields(spec: str | None, full: bool = False) -> list[str]:
+    """``--fields a,b``: validated row keys, in the order given (the mode's rows when None)."""
+    if not spec:
+        return list(FULL_FIELDS if full else SUMMARY_FIELDS)
+    keys = [k.strip().lower().replace("-", "_") for k in spec.split(",") if k.strip()]
+    keys = [_OLD_NAMES.get(k, k) for k in keys]
+    bad = [k for k in keys if k not in FIELD_LABELS]
+    if bad or not keys:
+        import difflib
+
+        hint = difflib.get_close_matches(bad[0], FIELD_LABELS, n=1) if bad else []
+        msg = f"unknown field {bad[0]!r}" if bad else "no fields given"
+        msg += f"; did you mean {hint[0]!r}?" if hint else f"; choose from: {', '.join(FIELD_LABELS)}"
+        raise UsageError(msg)
+    return list(dict.fromkeys(keys))
+
+
+class Item(NamedTuple):
+    """One value in a compare cell: its text and the sourced thing behind it."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+    as_of: Any = None
+    extra: dict[str, Any] | None = None  # structured fields for JSON (approval, schedule code...)
+    group: str = ""  # a sub-heading inside the cell (the setting of a concern)
+
+
+def schedule_words(e: model.StatusEntry, short: bool) -> str:
+    """A schedule as people say it; "not controlled" only when a source says so."""
+    code = e.schedule_code
+    if code == "none":
+        return "Not controlled"
+    if short:
+        if not code or code == "unknown":
+            return "Not recorded" if not e.schedule else e.schedule
+        since = f" since {e.schedule_since.year}" if e.schedule_since else ""
+        return code + since
+    text = e.schedule or ("not recorded" if not code or code == "unknown" else code)
+    if e.schedule_since:
+        text += f" (in force since {e.schedule_since.isoformat()})"
+    return text
+
+
+def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool) -> list[Item]:
+    e = sub.status_for(jurisdiction)
+    if e is None:
+        return [Item(f"No {jurisdiction} status recorded")]
+    extra = {"approval": e.approval, "schedule_code": e.schedule_code or None, "jurisdiction": e.jurisdiction}
+    if key == "schedule":
+        since = e.schedule_since.isoformat() if e.schedule_since else None
+        return [Item(schedule_words(e, short), e.schedule_sources_or_all, e.as_of, {**extra, "since": since})]
+    if short and e.short:
+        return [Item(e.short, e.short_sources or e.sources, e.as_of, extra)]
+    text = APPROVAL_WORDS.get(e.approval, e.approval)
+    if e.indications:
+        text += ": " + "; ".join(e.indications)
+    if e.programme:
+        text += f". Access: {e.programme}"
+    if e.note:
+        text += f". {e.note}"
+    return [Item(text, e.sources, e.as_of, extra)]
+
+
+def _concerns(sub: model.Substance, short: bool) -> list[Item]:
+    pool: list[model.SideEffect | model.Caution] = [*sub.side_effects, *sub.cautions]
+    ranked = sorted((x for x in pool if x.top), key=lambda x: x.top)
+    return [
+        Item(
+            x.short if short and x.short else x.text,
+            x.sources,
+            x.as_of,
+            {"rank": x.top, "setting": x.setting},
+            SETTING_WORDS.get(x.setting, x.setting),
+        )
+        for x in ranked
+    ]
+
+
+def _serious(sub: model.Substance) -> list[Item]:
+    boxed = [Item(f"Boxed warning: {x.text}", x.sources, x.as_of) for x in sub.cautions if x.kind == "boxed-warning"]
+    serious = [
+        Item(s.text, s.sources, s.as_of, {"setting": s.setting}, SETTING_WORDS.get(s.setting, s.setting))
+        for s in sub.side_effects
+        if s.severity == "serious"
+    ]
+    return boxed + sorted(serious, key=lambda i: i.group != "clinical")
+
+
+def _uses(sub: model.Substance, levels: tuple[str, ...], exclude: bool = False) -> list[Item]:
+    return [
+        Item(f"{u.condition} ({u.evidence})", u.sources, u.as_of, {"evidence": u.evidence})
+        for u in sub.uses
+        if (u.evidence in levels) != exclude
+    ]
+
+
+def items_for(sub: model.Substance, key: str, jurisdiction: str, short: bool) -> list[Item]:
+    """The values of one compare cell."""
+    if key in ("status", "schedule"):
+        return _status_items(sub, key, jurisdiction, short)
+    if key == "class":
+        return [Item(sub.class_.text, sub.class_.sources, sub.class_.as_of)]
+    if key == "mechanism":
+        return [Item(sub.mechanism.text, sub.mechanism.sources, sub.mechanism.as_of)]
+    if key == "effects":
+        if short and sub.effects and all(f.short for f in sub.effects):
+            srcs = tuple(dict.fromkeys(s for f in sub.effects for s in f.sources))
+            return [Item("; ".join(f.short for f in sub.effects), srcs)]
+        return [Item(f.text, f.sources, f.as_of) for f in sub.effects]
+    if key == "approved_uses":
+        return _uses(sub, ("approved",))
+    if key == "off_label_uses":
+        return _uses(sub, ("off-label",))
+    if key == "emerging_uses":
+        return _uses(sub, ("approved", "off-label", "not-supported"), exclude=True)
+    if key == "common_side_effects":
+        return [
+            Item(s.text + (f" ({s.note})" if s.note and not short else ""), s.sources, s.as_of)
+            for s in sub.side_effects
+            if s.setting == "clinical" and s.frequency == "common"
+        ]
+    if key == "concerns":
+        return _concerns(sub, short)
+    if key == "serious_risks":
+        return _serious(sub)
+    if key == "delivery":
+        d = sub.delivery
+        if d is None:
+            return []
+        return [Item(p, d.sources, d.as_of) for p in (d.setting, d.session, d.monitoring, d.course) if p]
+    if key == "onset_duration":
+        return [
+            Item(f"{tr.measure or label}: {tr.text}", tr.sources, tr.as_of)
+            for label, tr in (("onset", sub.onset), ("duration", sub.duration))
+            if tr
+        ]
+    if key == "evidence":
+        trials = [t for t in sub.trials if t.key] if short else list(sub.trials)
+        return [
+            Item(
+                t.short if short and t.short else f"{t.name} (phase {t.phase}, n={t.n}): {t.result}", t.sources, t.as_of
+            )
+            for t in trials
+        ]
+    raise UsageError(f"unknown field {key!r}")
+
+
+EMPTY = {"status": "not recorded", "evidence": "no trial recorded", "approved_uses": "none approved"}
+
+
+SHORT_LABELS = {"status": "Status", "effects": "Core effects", "concerns": "Top concerns", "evidence": "Key evidence"}
+
+
+def _label(key: str, jurisdiction: str, short: bool) -> str:
+    label = SHORT_LABELS.get(key, FIELD_LABELS[key]) if short else FIELD_LABELS[key]
+    if key in ("status", "schedule"):
+        label += f" ({jurisdiction})"
+    return label
+
+
+def compare_view(
+    ds: Dataset, subs: list[model.Substance], fields: list[str], jurisdiction: str, full: bool = False
+) -> View:
+    """Side by side: one column per substance, one row per field, one citation numbering."""
+    short = not full
+    cites = Citations(ds)
+    rows: list[Row] = []
+    data_rows: list[dict[str, Any]] = []
+    csv_rows: list[list[str]] = []
+    for key in fields:
+        label = _label(key, jurisdiction, short)
+        cells: list[str | list[str]] = []
+        values: dict[str, Any] = {}
+        for sub in subs:
+            items = items_for(sub, key, jurisdiction, short)
+            if key in ("concerns", "serious_risks"):  # grouped by setting, rank order kept within
+                items.sort(key=lambda i: i.group != "clinical")
+            lines: list[str] = []
+            group = ""
+            for it in items:
+                if it.group and it.group != group:
+                    lines.append(f"In {it.group}:")
+                group = it.group
+                nums = cites.cite(it.sources)
+                lines.append(it.text + (" " + marker(nums) if nums else ""))
+            if not lines:
+                lines = [EMPTY.get(key, "none recorded")]
+            bullets = len(items) > 1 or key in ("concerns", "serious_risks")
+            cells.append(lines if bullets else lines[0])
+            values[sub.id] = [
+                {
+                    "text": it.text,
+                    **(it.extra or {}),
+                    "sources": list(it.sources),
+                    "as_of": iso(it.as_of or sub.reviewed),
+                }
+                for it in items
+            ]
+        rows.append(Row([label, *cells]))
+        data_rows.append({"field": key, "label": label, "values": values})
+        csv_rows.append([key, label, *(" | ".join(c) if isinstance(c, list) else c for c in cells)])
+    names = [display_name(s) for s in subs]
+    block = Block(_title(subs, names, jurisdiction), ["", *names], rows, layout="records")
+    footnotes = cites.footnotes()
+    data = {
+        "substances": [s.id for s in subs],
+        "jurisdiction": jurisdiction,
+        "mode": "full" if full else "summary",
+        "rows": data_rows,
+        "sources": [source_json(n, src) for n, src in footnotes],
+    }
+    csv_rows.append(["sources", "Sources", *(["; ".join(f"[{n}] {s.locator}" for n, s in footnotes)] * len(subs))])
+    hint = _hint(subs, full)
+    return View(
+        data,
+        [block],
+        ["field", "label", *(s.id for s in subs)],
+        csv_rows,
+        footnotes=[cites.as_footnotes()],
+        hint=hint,
+    )
+
+
+def _title(subs: list[model.Substance], names: list[str], jurisdiction: str) -> str:
+    dates = sorted({s.reviewed for s in subs})
+    when = dates[0].isoformat() if len(dates) == 1 else ", ".join(d.isoformat() for d in dates)
+    return f"{' vs '.join(names)}: {jurisdiction}, facts as of {when} unless dated"
+
+
+def _hint(subs: list[model.Substance], full: bool) -> str:
+    ids = " ".join(s.id for s in subs)
+    if full:
+        return f"More: psycompare show {subs[0].id} (everything), psycompare sources {ids} (all sources)"
+    return f"More: psycompare compare {ids} --full (all rows), psycompare show {subs[0].id} (one substance)"

@@ -1,0 +1,45 @@
+"""Jurisdiction codes psycompare knows, their names, and the spellings people type."""
+
+from __future__ import annotations
+
+NAMES: dict[str, str] = {
+    "US": "United States",
+    "CA": "Canada",
+    "GB": "United Kingdom",
+    "EU": "European Union",
+    "AU": "Australia",
+    "NZ": "New Zealand",
+    "CH": "Switzerland",
+    "DE": "Germany",
+    "NL": "Netherlands",
+    "JM": "Jamaica",
+    "INTL": "UN conventions",
+}
+_US_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR "
+    "PA RI SC SD TN TX UT VT VA WA WV WI WY"
+).split()
+ALIASES = {"UK": "GB", "USA": "US", "UN": "INTL"}
+
+
+def normalise(code: str, extra: tuple[str, ...] = ()) -> str | None:
+    """The canonical code for what a user typed (`uk` -> `GB`), or None when unknown.
+
+    ``extra`` adds codes found in the data, so a user's record for a new country works.
+    """
+    raw = code.strip()
+    if not raw.isascii():
+        return None
+    c = raw.upper()
+    c = ALIASES.get(c, c)
+    if c in NAMES or c in extra:
+        return c
+    country, dash, sub = c.partition("-")
+    if dash and country == "US" and sub in _US_STATES:
+        return c
+    return None
+
+
+def known(extra: tuple[str, ...] = ()) -> list[str]:
+    """Every code to suggest: the named ones, then any others the data uses."""
+    return [*NAMES, *sorted(set(extra) - set(NAMES))]
