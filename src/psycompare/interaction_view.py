@@ -118,7 +118,7 @@ def pairs_view(ds: Dataset, data: InteractionData, asked: list[tuple[str, Partne
                 ]
             )
         if not p.hits:
-            rows.append(Row(["-", "-", NO_RECORD, "-", "-", "-", "-"]))
+            rows.append(Row(["-", "", NO_RECORD, "", "", "", ""]))
             csv_rows.append([p.a.id, p.b.id, "", p.status, "", "", "", "", "", "", "", "", NO_RECORD, "", "", ""])
         blocks.append(
             Block(title, ["severity", "effect", "what happens", "setting", "evidence", "management", "rule"], rows)
@@ -161,9 +161,7 @@ def pairs_view(ds: Dataset, data: InteractionData, asked: list[tuple[str, Partne
     return View(data_out, blocks, header, csv_rows, [Footnotes(reviewed, nums.sources)])
 
 
-def coverage_view(
-    data: InteractionData, subs: list[Partner], classes: list[Partner], cells: list[Any]
-) -> View:
+def coverage_view(data: InteractionData, subs: list[Partner], classes: list[Partner], cells: list[Any]) -> View:
     """The substance x (class, substance) matrix: severity where reviewed, '?' for a gap."""
     by = {(c.substance, c.partner): c for c in cells}
     columns = [c.id for c in classes] + [s.id for s in subs]
@@ -205,5 +203,7 @@ def coverage_view(
         ],
         "gaps": [{"substance": g.substance, "partner": g.partner, "kind": g.kind} for g in gaps],
     }
-    csv_rows = [[c.substance, c.partner, c.kind, c.severity or "", "gap" if c.severity is None else "reviewed"] for c in cells]
+    csv_rows = [
+        [c.substance, c.partner, c.kind, c.severity or "", "gap" if c.severity is None else "reviewed"] for c in cells
+    ]
     return View(data_out, blocks, ["substance", "partner", "kind", "severity", "state"], csv_rows)

@@ -269,7 +269,9 @@ def load_dirs(dirs: Sequence[tuple[str, str]]) -> InteractionData:
             )
         else:
             seen[(pair, rule.effect, rule.setting)] = n
-    result = InteractionData(partners, subs, _keys(partners, problems), tuple(rules), reviewed, tuple(problems), tuple(cited))
+    result = InteractionData(
+        partners, subs, _keys(partners, problems), tuple(rules), reviewed, tuple(problems), tuple(cited)
+    )
     _CACHE[key] = (sig, result)
     return result
 
@@ -317,7 +319,7 @@ def _load_partners(
                 target[pid] = Partner(
                     id=pid,
                     kind=kind,
-                    name=values.get("name", pid),
+                    name=str(values.get("name", pid)),
                     aliases=values.get("aliases", ()),
                     classes=values.get("classes", ()),
                     sources=values.get("sources", ()),
@@ -375,9 +377,9 @@ def _text(path: str) -> str:
         return ""
 
 
-def validate_dirs(dirs: Sequence[str], known_sources: Iterable[str], substance_ids: Iterable[str]) -> tuple[
-    list[Problem], set[str]
-]:
+def validate_dirs(
+    dirs: Sequence[str], known_sources: Iterable[str], substance_ids: Iterable[str]
+) -> tuple[list[Problem], set[str]]:
     """Problems in the interaction files of data directories, and the source ids they cite.
 
     Checks every field, unknown partners, unknown classes, duplicate (or reversed) rules,
@@ -472,7 +474,7 @@ def substance_partner(ds: Dataset, data: InteractionData, sid: str) -> Partner:
 def _expand(data: InteractionData, p: Partner) -> dict[str, tuple[str, ...]]:
     """Every id a partner answers to, with the class path that leads there."""
     out: dict[str, tuple[str, ...]] = {p.id: ()}
-    todo = [(c, (c,)) for c in p.classes]
+    todo: list[tuple[str, tuple[str, ...]]] = [(c, (c,)) for c in p.classes]
     while todo:
         cid, path = todo.pop(0)
         if cid in out:
@@ -550,9 +552,7 @@ def for_substance(ds: Dataset, name: str) -> list[Pair]:
 
 def most_severe_class_rules(ds: Dataset, name: str, limit: int = 3) -> list[Pair]:
     """A substance's most severe interactions with partner classes (no "none" entries)."""
-    return [
-        p for p in for_substance(ds, name) if p.b.kind == "class" and p.severity not in (None, "none")
-    ][:limit]
+    return [p for p in for_substance(ds, name) if p.b.kind == "class" and p.severity not in (None, "none")][:limit]
 
 
 # -- coverage ----------------------------------------------------------------------------------
