@@ -108,12 +108,37 @@ def test_same_result_either_way(argv: list[str]) -> None:
         assert fast[0] == 0 and fast[1]  # the comparison is not between two empty results
 
 
-NAMES = ["mdma", "ketamine", "Spravato", "molly", "lsd", "psilocybin", "zoloft", "ketamin", "", " ", "名前"]
+NAMES = [
+    "mdma",
+    "ketamine",
+    "Spravato",
+    "molly",
+    "lsd",
+    "psilocybin",
+    "zoloft",
+    "ketamin",
+    "",
+    " ",
+    "名前",
+    "nardil",
+    "maoi",
+]
 VALUES = ["json", "csv", "toml", "plain", "markdown", "table", "JSON", "GB", "us", "US-OR", "zz", "status,schedule"]
 VALUES += ["bogus", "clinical", "nonmedical", ""]
 OPTIONS = ["--format", "-f", "--fields", "--jurisdiction", "-j", "--setting", "--serious", "--format=json", "-x"]
-OPTIONS += ["-j=GB", "--", "-", "--no-color", "--help"]
-COMMANDS = ["list", "show", "compare", "status", "side-effects", "sources", "search", "export", "nosuch"]
+OPTIONS += ["-j=GB", "--", "-", "--no-color", "--help", "--coverage"]
+COMMANDS = [
+    "list",
+    "show",
+    "compare",
+    "status",
+    "side-effects",
+    "sources",
+    "search",
+    "interactions",
+    "export",
+    "nosuch",
+]
 GLOBALS = ["--no-color", "--no-bundled", "--data", str(BUNDLED), f"--data={BUNDLED}", "--data=", "-x", "--help"]
 
 

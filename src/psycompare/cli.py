@@ -290,6 +290,26 @@ def search(
 
 
 @app.command()
+def interactions(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Substances, partner drugs (generic or brand) or classes (maoi, ssri...); "
+            "two or more for every pair, one for everything recorded about it.",
+            autocompletion=complete_name,
+            show_default=False,
+        ),
+    ] = None,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Which substance x class and substance pairs are reviewed, and the gaps.")
+    ] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Interactions between substances, partner drugs and classes: severity, what happens, sources."""
+    commands.interactions(STATE.session, names or (), coverage, _value(fmt))
+
+
+@app.command()
 def export(
     names: Annotated[
         list[str] | None,

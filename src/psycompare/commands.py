@@ -167,6 +167,30 @@ def search(s: Session, text: str, fmt: str | None = None) -> int:
     return ExitCode.OK if view.data["matches"] else ExitCode.NOT_FOUND
 
 
+def interactions(s: Session, names: Sequence[str] = (), coverage: bool = False, fmt: str | None = None) -> None:
+    """Every pair among the names (or one name's recorded interactions), or the coverage matrix."""
+    from psycompare import interaction_view as iv
+    from psycompare import interactions as ix
+
+    if coverage and names:
+        raise UsageError("--coverage takes no names")
+    if not coverage and not names:
+        raise UsageError("interactions needs a name (two or more for pairs), or --coverage")
+    out = s.output(fmt)
+    ds = s.dataset()
+    data = ix.load(ds)
+    if coverage:
+        out.emit(iv.coverage_view(data, *ix.coverage(ds, data)), disclaimer=False)
+        return
+    asked = [(n, ix.resolve(ds, data, n)) for n in names]  # every name resolves before anything prints
+    unique = list({p.id: p for _, p in asked}.values())
+    if len(unique) == 1:
+        found = ix.involving(ds, data, unique[0])
+    else:
+        found = ix.pairs(data, unique)
+    out.emit(iv.pairs_view(ds, data, asked, found))
+
+
 def export(s: Session, names: Sequence[str] = (), fmt: str = "toml", out_dir: Path | None = None) -> None:
     from psycompare import export as exp
     from psycompare.output import write_err, write_out

@@ -2,8 +2,8 @@
 
 `import typer` alone costs several times a bare interpreter start. Calls such as
 ``psycompare status mdma --format json`` need none of it, so this module parses
-exactly the plain forms of list, show, compare, status, side-effects, sources and
-search and hands anything else (help, completion, an unknown or repeated option, a
+exactly the plain forms of list, show, compare, status, side-effects, sources,
+search and interactions and hands anything else (help, completion, an unknown or repeated option, a
 value Typer would convert or reject, ``--``) to the Typer app by returning None.
 Both paths run the same `commands` functions; the test suite checks that they
 print the same thing for generated command lines.
@@ -18,7 +18,7 @@ from typing import Any
 from psycompare import commands
 from psycompare.render import FORMATS
 
-NONE, ONE, MANY = 0, 1, 2  # how many positional arguments a command takes
+NONE, ONE, MANY, ANY = 0, 1, 2, 3  # how many positional arguments a command takes (ANY: zero or more)
 
 _FORMAT = {"--format": "fmt", "-f": "fmt"}
 _JURISDICTION = {"--jurisdiction": "jurisdiction", "-j": "jurisdiction"}
@@ -32,6 +32,7 @@ _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, st
     "side-effects": (commands.side_effects, MANY, {**_FORMAT, "--setting": "setting"}, {"--serious": "serious"}),
     "sources": (commands.sources, MANY, _FORMAT, {}),
     "search": (commands.search, ONE, _FORMAT, {}),
+    "interactions": (commands.interactions, ANY, _FORMAT, {"--coverage": "coverage"}),
 }
 _GLOBAL_FLAGS = frozenset({"--no-bundled", "--no-color", "--no-pager", "--debug"})
 
@@ -107,11 +108,11 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
         if not _plain_value(value) or not _allowed(keyword, value):
             return None
         kwargs[keyword] = value
-    if positionals == NONE and names or positionals != NONE and not names:
+    if positionals == NONE and names or positionals in (ONE, MANY) and not names:
         return None
     if positionals == ONE:  # search: several words are one query
         kwargs["text"] = " ".join(names)
-    elif positionals == MANY:
+    elif positionals in (MANY, ANY):
         kwargs["names"] = names
 
     def call() -> int | None:

@@ -86,7 +86,11 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                     )
                 else:
                     key_owner[key] = (sid, str(path))
-    cited_all = set().union(*cited_by_dir.values()) if cited_by_dir else set()
+    from psycompare.interactions import validate_dirs as validate_interactions
+
+    found, cited_here = validate_interactions([str(d) for d in dirs], known, all_ids)
+    problems.extend(found)
+    cited_all = set().union(cited_here, *cited_by_dir.values())
     for d, reg in registries:
         path = d / "sources.toml"
         text = path.read_text("utf-8", "replace") if reg else ""

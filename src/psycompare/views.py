@@ -3,7 +3,7 @@ formats and titled blocks of rows for human formats. No printing, no Rich."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -17,7 +17,7 @@ Cell = str | list[str]  # a list is shown as bullet points
 class Row(NamedTuple):
     """One row of a block: cells, the citation numbers and date behind it."""
 
-    cells: list[Cell]
+    cells: Sequence[Cell]
     cites: tuple[int, ...] = ()
     as_of: date | None = None  # shown when it differs from the record's reviewed date
     origin: str = ""  # shown when several data directories are layered
@@ -89,7 +89,7 @@ class Citer:
         self.used: set[int] = set()
         self.layered = ds.layered
 
-    def row(self, cells: list[Cell], item: Any) -> Row:
+    def row(self, cells: Sequence[Cell], item: Any) -> Row:
         cites = tuple(sorted({self.number[s] for s in item.sources if s in self.number}))
         self.used.update(cites)
         as_of = getattr(item, "as_of", None)
