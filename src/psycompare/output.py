@@ -136,7 +136,7 @@ def write_err(stream: IO[str], text: str) -> None:
     """Write one line to stderr, safe for any encoding and any string."""
     enc = getattr(stream, "encoding", None) or "utf-8"
     text = " ".join(text.split("\n"))
-    text = "".join(ch if ch.isprintable() else ("\\x%02x" % ord(ch) if ord(ch) < 0x100 else "?") for ch in text)
+    text = "".join(ch if ch.isprintable() else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else "?") for ch in text)
     line = text.encode(enc, "backslashreplace").decode(enc, "replace")
     try:
         stream.write(line + "\n")
