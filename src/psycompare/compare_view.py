@@ -31,6 +31,7 @@ FIELD_LABELS: dict[str, str] = {
     "delivery": "Delivery and monitoring",
     "onset_duration": "Timing",
     "evidence": "Key evidence",
+    "interactions": "Interactions",
 }
 FULL_FIELDS = tuple(k for k in FIELD_LABELS if k != "concerns")
 _OLD_NAMES = {"established_uses": "approved_uses"}  # the 0.1 name of the row
@@ -141,8 +142,46 @@ def _uses(sub: model.Substance, levels: tuple[str, ...], exclude: bool = False) 
     ]
 
 
-def items_for(sub: model.Substance, key: str, jurisdiction: str, short: bool) -> list[Item]:
+def _interactions(ds: Dataset, sub: model.Substance, others: list[model.Substance]) -> list[Item]:
+    """With each other compared substance, then the substance's most severe class interactions."""
+    from psycompare import interactions as ix
+
+    out: list[Item] = []
+    for other in others:
+        p = ix.for_pair(ds, sub.id, other.id)
+        if not p.hits:
+            out.append(Item(f"With {other.name}: {ix.NO_RECORD}"))
+            continue
+        top = p.hits[0].rule
+        srcs = tuple(dict.fromkeys(s for h in p.hits for s in h.rule.sources))
+        out.append(
+            Item(
+                f"With {other.name}: {p.severity}, {top.effect.replace('-', ' ')}",
+                srcs,
+                top.as_of,
+                {"severity": p.severity},
+            )
+        )
+    for p in ix.most_severe_class_rules(ds, sub.id, limit=3):
+        top = p.hits[0].rule
+        srcs = tuple(dict.fromkeys(s for h in p.hits for s in h.rule.sources))
+        out.append(
+            Item(f"{p.b.name}: {p.severity}, {top.effect.replace('-', ' ')}", srcs, top.as_of, {"severity": p.severity})
+        )
+    return out
+
+
+def items_for(
+    sub: model.Substance,
+    key: str,
+    jurisdiction: str,
+    short: bool,
+    ds: Dataset | None = None,
+    others: list[model.Substance] | None = None,
+) -> list[Item]:
     """The values of one compare cell."""
+    if key == "interactions":
+        return _interactions(ds, sub, others or []) if ds is not None else []
     if key in ("status", "schedule"):
         return _status_items(sub, key, jurisdiction, short)
     if key == "class":
@@ -219,7 +258,7 @@ def compare_view(
         cells: list[str | list[str]] = []
         values: dict[str, Any] = {}
         for sub in subs:
-            items = items_for(sub, key, jurisdiction, short)
+            items = items_for(sub, key, jurisdiction, short, ds, [o for o in subs if o.id != sub.id])
             if key in ("concerns", "serious_risks"):  # grouped by setting, rank order kept within
                 items.sort(key=lambda i: i.group != "clinical")
             lines: list[str] = []

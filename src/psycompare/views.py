@@ -80,24 +80,52 @@ class View:
 
 
 class Citer:
-    """Numbers one record's sources in order of first citation (stable across views)."""
+    """Numbers the sources one substance's rows cite.
 
-    def __init__(self, ds: Dataset, sub: model.Substance) -> None:
+    Alone, a record's sources keep their record order (the numbering `sources NAME`
+    shows). With ``shared`` (several substances in one output) every substance draws
+    from one numbering, in order of first citation, so `[4]` means one source throughout.
+    """
+
+    def __init__(self, ds: Dataset, sub: model.Substance, shared: Citations | None = None) -> None:
+        self.ds = ds
         self.sub = sub
-        self.sources = ds.sources_of(sub)
+        self.shared = shared
+        self.sources = [] if shared else ds.sources_of(sub)
         self.number = {s.id: i for i, s in enumerate(self.sources, 1)}
         self.used: set[int] = set()
         self.layered = ds.layered
 
-    def row(self, cells: Sequence[Cell], item: Any) -> Row:
-        cites = tuple(sorted({self.number[s] for s in item.sources if s in self.number}))
+    def cite(self, ids: Sequence[str]) -> tuple[int, ...]:
+        if self.shared is not None:
+            nums = self.shared.cite(ids)
+            self.used.update(nums)
+            return nums
+        for sid in ids:
+            if sid not in self.number:  # cited from outside the record (an interaction rule)
+                src = self.ds.source(sid)
+                if src is not None:
+                    self.sources.append(src)
+                    self.number[sid] = len(self.sources)
+        cites = tuple(sorted({self.number[s] for s in ids if s in self.number}))
         self.used.update(cites)
+        return cites
+
+    def row(self, cells: Sequence[Cell], item: Any) -> Row:
+        cites = self.cite(item.sources)
         as_of = getattr(item, "as_of", None)
         origin = item.origin if self.layered and item.origin != BUNDLED else ""
         return Row(cells, cites, as_of if as_of != self.sub.reviewed else None, origin)
 
     def footnotes(self, label: str, all_sources: bool = False) -> Footnotes:
+        if self.shared is not None:
+            return Footnotes(label, [])  # the shared list is printed once, under everything
         return Footnotes(label, [(n, s) for n, s in enumerate(self.sources, 1) if all_sources or n in self.used])
+
+    def source_list(self) -> list[tuple[int, model.Source]]:
+        """What JSON lists for this substance: the sources it cited, with their numbers."""
+        pool = self.shared.footnotes() if self.shared is not None else list(enumerate(self.sources, 1))
+        return [(n, s) for n, s in pool if n in self.used]
 
 
 class Citations:
@@ -108,7 +136,7 @@ class Citations:
         self.number: dict[str, int] = {}
         self.sources: list[model.Source] = []
 
-    def cite(self, ids: tuple[str, ...] | list[str]) -> tuple[int, ...]:
+    def cite(self, ids: Sequence[str]) -> tuple[int, ...]:
         out: set[int] = set()
         for sid in ids:
             n = self.number.get(sid)
@@ -257,6 +285,7 @@ SHOW_SECTIONS = (
     "timing",
     "side-effects",
     "cautions",
+    "interactions",
     "trials",
     "misconceptions",
 )
@@ -288,8 +317,9 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
     blocks: list[Block] = []
     notes: list[Footnotes] = []
     csv_rows: list[list[str]] = []
+    shared = Citations(ds) if len(subs) > 1 else None
     for sub in subs:
-        c = Citer(ds, sub)
+        c = Citer(ds, sub, shared)
         t = display_name(sub)
         blocks.append(
             Block(
@@ -382,6 +412,16 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
                 [c.row([n.claim, n.correction], n) for n in sub.notes],
             ),
         ]
+        if "interactions" in sections:
+            parts.insert(
+                -2,
+                (
+                    "interactions",
+                    "interactions (most severe first)",
+                    ["with", "severity", "what happens"],
+                    _interaction_rows(ds, c, sub),
+                ),
+            )
         if "identity" not in sections:
             blocks.pop(-2)
         if "status" not in sections:
@@ -393,7 +433,19 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
         csv_rows.extend(_flat_rows(sub, c))
     data = {"substances": [record_json(ds, s) for s in subs]}
     header = ["substance", "section", "index", "field", "value", "sources", "as_of"]
-    return View(data, blocks, header, csv_rows, notes)
+    return View(data, blocks, header, csv_rows, [shared.as_footnotes()] if shared else notes)
+
+
+def _interaction_rows(ds: Dataset, c: Citer, sub: model.Substance) -> list[Row]:
+    """Every recorded interaction of a substance (`psycompare interactions NAME` has the detail)."""
+    from psycompare import interactions as ix
+
+    rows = []
+    for p in ix.for_substance(ds, sub.id):
+        for h in p.hits:
+            r = h.rule
+            rows.append(c.row([p.b.name, r.severity, r.text], r))
+    return rows
 
 
 def _dated(row: Row, d: date) -> Row:
@@ -465,8 +517,9 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
     notes: list[Footnotes] = []
     data: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
+    shared = Citations(ds) if len(subs) > 1 else None
     for sub in subs:
-        c = Citer(ds, sub)
+        c = Citer(ds, sub, shared)
         entries = [e for e in sub.status if _jmatch(e.jurisdiction, want)]
         events = sorted((e for e in sub.events if _jmatch(e.jurisdiction, want)), key=lambda e: e.date)
         status_rows = [_dated(c.row(_status_cells(e), e), e.as_of) for e in entries]
@@ -494,7 +547,7 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
                 "name": sub.name,
                 "status": [fact_json(e, sub, ds.layered) for e in entries],
                 "events": [fact_json(e, sub, ds.layered) for e in events],
-                "sources": [source_json(n, s) for n, s in c.footnotes("").sources],
+                "sources": [source_json(n, s) for n, s in c.source_list()],
             }
         )
         for e in entries:
@@ -542,6 +595,7 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
         "text",
         "sources",
     ]
+    notes = [shared.as_footnotes()] if shared else notes
     return View({"substances": data, "jurisdiction": want}, blocks, header, csv_rows, notes)
 
 
@@ -554,8 +608,9 @@ def side_effects_view(ds: Dataset, subs: list[model.Substance], setting: str | N
     notes: list[Footnotes] = []
     data: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
+    shared = Citations(ds) if len(subs) > 1 else None
     for sub in subs:
-        c = Citer(ds, sub)
+        c = Citer(ds, sub, shared)
         items = [
             s
             for s in _sorted_side(sub.side_effects)
@@ -585,7 +640,7 @@ def side_effects_view(ds: Dataset, subs: list[model.Substance], setting: str | N
                 "name": sub.name,
                 "side_effects": [fact_json(s, sub, ds.layered) for s in items],
                 "cautions": [fact_json(x, sub, ds.layered) for x in cautions] if setting != "nonmedical" else [],
-                "sources": [source_json(n, s) for n, s in c.footnotes("").sources],
+                "sources": [source_json(n, s) for n, s in c.source_list()],
             }
         )
         for s in items:
@@ -602,6 +657,7 @@ def side_effects_view(ds: Dataset, subs: list[model.Substance], setting: str | N
                 ]
             )
     header = ["substance", "setting", "frequency", "severity", "effect", "detail", "sources", "as_of"]
+    notes = [shared.as_footnotes()] if shared else notes
     return View({"substances": data, "setting": setting, "serious_only": serious}, blocks, header, csv_rows, notes)
 
 
