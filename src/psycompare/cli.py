@@ -18,7 +18,14 @@ from psycompare.errors import ExitCode, PsycompareError, UsageError
 
 _APP_SETTINGS: dict[str, Any] = {
     "name": "psycompare",
-    "help": "Sourced, dated facts about substances used in psychiatric treatment and research.",
+    "help": "Sourced, dated facts about substances used in psychiatric treatment and research.\n\n"
+    "\b\nExamples:\n"
+    "  psycompare compare ketamine mdma          at a glance (--full: every row)\n"
+    "  psycompare status mdma -j GB              regulatory status, dated\n"
+    "  psycompare show spravato --section delivery\n"
+    "  psycompare interactions mdma sertraline\n"
+    "  psycompare status mdma -f json | jq .     json, csv, toml, markdown for scripts\n\n"
+    "Global options may also follow the command. Reference information, not medical advice.",
     "rich_markup_mode": None,  # plain Click help and errors: no Rich import on those paths
     "pretty_exceptions_enable": False,
     "no_args_is_help": False,  # bare `psycompare` is turned into `--help` (exit 0) by run()
@@ -162,16 +169,21 @@ def _main(
     commands.set_debug(debug)
 
 
-@app.command("list", epilog=_examples("psycompare list", "psycompare list -f csv > substances.csv"))
+@app.command(
+    "list",
+    short_help="Every substance: class, US approval and schedule.",
+    epilog=_examples("psycompare list", "psycompare list -f csv > substances.csv"),
+)
 def list_(fmt: FormatOpt = None) -> None:
     """Every substance with its class, US approval state and US schedule."""
     commands.list_(STATE.session, _value(fmt))
 
 
 @app.command(
+    short_help="A substance's fact sheet, or chosen sections.",
     epilog=_examples(
         "psycompare show mdma", "psycompare show spravato --section delivery,cautions", "psycompare show lsd -f json"
-    )
+    ),
 )
 def show(
     names: NamesArg,
@@ -194,11 +206,12 @@ def show(
 
 
 @app.command(
+    short_help="Side by side: status, schedule, effects, risks.",
     epilog=_examples(
         "psycompare compare ketamine mdma",
         "psycompare compare ketamine spravato -j GB --full",
         "psycompare compare mdma psilocybin --fields status,schedule -f csv",
-    )
+    ),
 )
 def compare(
     names: NamesArg,
@@ -223,9 +236,10 @@ def compare(
 
 
 @app.command(
+    short_help="Regulatory status by jurisdiction, dated.",
     epilog=_examples(
         "psycompare status mdma", "psycompare status psilocybin -j US", "psycompare status mdma lsd -j uk -f csv"
-    )
+    ),
 )
 def status(
     names: NamesArg,
@@ -248,6 +262,7 @@ def status(
 
 @app.command(
     "side-effects",
+    short_help="Side effects and cautions, by setting.",
     epilog=_examples(
         "psycompare side-effects ketamine", "psycompare side-effects mdma --setting non-medical --serious"
     ),
@@ -270,13 +285,19 @@ def side_effects(
     commands.side_effects(STATE.session, names, setting, serious, _value(fmt))
 
 
-@app.command(epilog=_examples("psycompare sources mdma", "psycompare sources ketamine -f csv"))
+@app.command(
+    short_help="Every source behind a record, numbered.",
+    epilog=_examples("psycompare sources mdma", "psycompare sources ketamine -f csv"),
+)
 def sources(names: NamesArg, fmt: FormatOpt = None) -> None:
     """Every source behind a record, numbered as cited in the other views."""
     commands.sources(STATE.session, names, _value(fmt))
 
 
-@app.command(epilog=_examples("psycompare search hyponatremia", "psycompare search blood pressure"))
+@app.command(
+    short_help="Where words appear across the dataset.",
+    epilog=_examples("psycompare search hyponatremia", "psycompare search blood pressure"),
+)
 def search(
     text: Annotated[
         list[str], typer.Argument(help="Words to look for (any case; US and UK spellings match).", metavar="TEXT...")
@@ -289,7 +310,7 @@ def search(
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(short_help="What happens when two of them meet.")
 def interactions(
     names: Annotated[
         list[str] | None,
@@ -309,7 +330,7 @@ def interactions(
     commands.interactions(STATE.session, names or (), coverage, _value(fmt))
 
 
-@app.command()
+@app.command(short_help="Records as TOML/JSON, or a data directory.")
 def export(
     names: Annotated[
         list[str] | None,
@@ -327,7 +348,7 @@ def export(
     commands.export(STATE.session, names or (), fmt.value, out_dir)
 
 
-@data_app.command("validate")
+@data_app.command("validate", short_help="Check data directories; print every problem.")
 def data_validate(
     dirs: Annotated[
         list[Path] | None,
@@ -342,7 +363,7 @@ def data_validate(
         raise typer.Exit(code)
 
 
-@data_app.command("new")
+@data_app.command("new", short_help="Write a commented template record.")
 def data_new(
     name: Annotated[str, typer.Argument(help="Id of the new substance (a-z, 0-9, -).")],
     out_dir: Annotated[

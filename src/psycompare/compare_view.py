@@ -2,7 +2,9 @@
 
 Summary rows are built from the short forms in the data (``short``, ``schedule_code``,
 ranked concerns, the key trial), never by cutting long text. One citation numbering
-covers the whole output, so ``[4]`` means one source in every column and row.
+covers the whole output, so ``[4]`` means one source in every column and row. A summary
+item cites the source the record lists first for it (``short_sources`` and
+``schedule_sources`` for status rows); ``--full`` cites every source.
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ def _concerns(sub: model.Substance, short: bool) -> list[Item]:
     return [
         Item(
             x.short if short and x.short else x.text,
-            x.sources,
+            x.sources[:1] if short else x.sources,
             x.as_of,
             {"rank": x.top, "setting": x.setting},
             SETTING_WORDS.get(x.setting, x.setting),
@@ -190,7 +192,7 @@ def items_for(
         return [Item(sub.mechanism.text, sub.mechanism.sources, sub.mechanism.as_of)]
     if key == "effects":
         if short and sub.effects and all(f.short for f in sub.effects):
-            srcs = tuple(dict.fromkeys(s for f in sub.effects for s in f.sources))
+            srcs = tuple(dict.fromkeys(f.sources[0] for f in sub.effects))  # each effect's first source
             return [Item("; ".join(f.short for f in sub.effects), srcs)]
         return [Item(f.text, f.sources, f.as_of) for f in sub.effects]
     if key == "approved_uses":
@@ -224,14 +226,22 @@ def items_for(
         trials = [t for t in sub.trials if t.key] if short else list(sub.trials)
         return [
             Item(
-                t.short if short and t.short else f"{t.name} (phase {t.phase}, n={t.n}): {t.result}", t.sources, t.as_of
+                t.short if short and t.short else f"{t.name} (phase {t.phase}, n={t.n}): {t.result}",
+                t.sources[:1] if short else t.sources,
+                t.as_of,
             )
             for t in trials
         ]
     raise UsageError(f"unknown field {key!r}")
 
 
-EMPTY = {"status": "not recorded", "evidence": "no trial recorded", "approved_uses": "none approved"}
+EMPTY = {
+    "status": "not recorded",
+    "evidence": "no trial recorded",
+    "approved_uses": "none approved",
+    "off_label_uses": "none recorded",
+    "emerging_uses": "none recorded",
+}
 
 
 SHORT_LABELS = {"status": "Status", "effects": "Core effects", "concerns": "Top concerns", "evidence": "Key evidence"}

@@ -48,12 +48,12 @@ def source_line(n: int, src: Any, width: int | None = None) -> str:
     return f"{head}{body} {locator}"
 
 
-def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+def _wrap(text: str, width: int, first: str, rest: str, floor: int = 40) -> list[str]:
     import textwrap  # here, not at the top: the table renderer imports this module too
 
     return textwrap.wrap(
         text,
-        width=max(width, 40),
+        width=max(width, floor),
         initial_indent=first,
         subsequent_indent=rest,
         break_on_hyphens=False,
@@ -71,8 +71,46 @@ def _grid(block: Block) -> list[str]:
     return lines
 
 
+MIN_COLUMN = 24  # the narrowest readable side-by-side column
+
+
+def _cell_lines(cell: Cell, width: int) -> list[str]:
+    """One compare cell wrapped to a column: text, or bullets with a hanging indent."""
+    if isinstance(cell, str):
+        return _wrap(cell, width, "", "", floor=1)
+    out: list[str] = []
+    for item in cell:
+        if is_heading(item):
+            out.append(item)
+        else:
+            out.extend(_wrap(item, width, "- ", "  ", floor=1))
+    return out
+
+
+def _side_by_side(block: Block, width: int) -> list[str] | None:
+    """Columns next to each other, as the table shows them, when each gets MIN_COLUMN."""
+    names = block.columns[1:]
+    label_w = min(max(len(flat(r.cells[0])) for r in block.rows), 16)
+    col_w = (width - label_w - 2 * len(names)) // max(len(names), 1)
+    if not names or col_w < MIN_COLUMN:
+        return None
+    widths = [label_w, *([col_w] * len(names))]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(["", *names], widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in block.rows:
+        cols = [_wrap(flat(row.cells[0]), label_w, "", "", floor=1)]
+        cols += [_cell_lines(c, col_w) for c in row.cells[1:]]
+        for i in range(max(len(c) for c in cols)):
+            parts = [(c[i] if i < len(c) else "").ljust(w) for c, w in zip(cols, widths, strict=True)]
+            lines.append("  ".join(parts).rstrip())
+    return lines
+
+
 def _records(block: Block, width: int) -> list[str]:
-    """compare: each row's label, then one line (or bullet list) per substance."""
+    """compare: side by side when it fits, else each row's label then one line (or list) per substance."""
+    side = _side_by_side(block, width)
+    if side is not None:
+        return side
     lines = []
     names = block.columns[1:]
     pad = max(len(n) for n in names) + 4 if names else 4
