@@ -178,7 +178,7 @@ def test_plain_summary_is_short() -> None:
     result = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "-f", "plain"], env={"COLUMNS": "100"})
     lines = result.stdout.splitlines()
     assert len(lines) <= 42, len(lines)  # with its sources, one line each
-    assert lines[-1].startswith("More: psycompare compare ketamine mdma --full")
+    assert lines[-1] == "More: psycompare compare ketamine mdma --full (every row)"
 
 
 def test_full_gives_every_detailed_row() -> None:

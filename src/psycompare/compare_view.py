@@ -326,5 +326,5 @@ def _title(subs: list[model.Substance], names: list[str], jurisdiction: str) -> 
 def _hint(subs: list[model.Substance], full: bool) -> str:
     ids = " ".join(s.id for s in subs)
     if full:
-        return f"More: psycompare show {subs[0].id} (everything), psycompare sources {ids} (all sources)"
-    return f"More: psycompare compare {ids} --full (all rows), psycompare show {subs[0].id} (one substance)"
+        return f"More: psycompare show {subs[0].id} (everything), psycompare sources {ids}"
+    return f"More: psycompare compare {ids} --full (every row)"
