@@ -143,8 +143,8 @@ def status(
             raise UsageError("--all takes no names; use 'status NAME...' or 'status --all -j CODE'")
         from psycompare import overview
 
-        code = jurisdiction_code(jurisdiction or DEFAULT_JURISDICTION, _all_records(s))
-        s.output(fmt).emit(overview.status_all_view(s.dataset(), code))
+        where = jurisdiction_code(jurisdiction or DEFAULT_JURISDICTION, _all_records(s))
+        s.output(fmt).emit(overview.status_all_view(s.dataset(), where))
         return
     if not names:
         raise UsageError("status needs a name, or --all -j CODE for every substance")
