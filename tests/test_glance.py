@@ -285,7 +285,7 @@ def test_bare_command_prints_help_and_succeeds(run: Run) -> None:
 def test_every_command_help_has_examples(command: str) -> None:
     out = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
     assert "Examples:" in out and out.count(f"psycompare {command}") >= 2
-    assert "..." not in out.split("Options")[0].replace("NAME...", "").replace("TEXT...", "")
+    assert "..." not in out.split("Options")[0].replace("[NAME]...", "").replace("NAME...", "").replace("TEXT...", "")
 
 
 def test_show_section_answers_one_question() -> None:

@@ -129,7 +129,7 @@ def test_coverage_matrix_and_gaps(run: Run) -> None:
     assert code == 0, err
     data = json.loads(out)
     subs, classes = data["substances"], data["classes"]
-    assert len(subs) == 7 and len(classes) >= 17
+    assert len(subs) >= 13 and len(classes) >= 17  # the new records are gaps until reviewed
     assert data["total"] == len(subs) * len(classes) + len(subs) * (len(subs) - 1) // 2 == len(data["cells"])
     assert data["covered"] + len(data["gaps"]) == data["total"]
     cells = {(c["substance"], c["partner"]): c["severity"] for c in data["cells"]}

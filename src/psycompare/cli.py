@@ -171,12 +171,56 @@ def _main(
 
 @app.command(
     "list",
-    short_help="Every substance: class, US approval and schedule.",
-    epilog=_examples("psycompare list", "psycompare list -f csv > substances.csv"),
+    short_help="Every substance: class, approval and schedule; filters.",
+    epilog=_examples(
+        "psycompare list",
+        "psycompare list -f csv > substances.csv",
+        "psycompare list --class tryptamine -j GB",
+        "psycompare list --approval approved",
+        "psycompare list --schedule C-I",
+    ),
 )
-def list_(fmt: FormatOpt = None) -> None:
-    """Every substance with its class, US approval state and US schedule."""
-    commands.list_(STATE.session, _value(fmt))
+def list_(
+    klass: Annotated[
+        str | None,
+        typer.Option(
+            "--class", help="Only classes containing this text (any case).", metavar="TEXT", show_default=False
+        ),
+    ] = None,
+    approval: Annotated[
+        str | None,
+        typer.Option(
+            "--approval",
+            help="Only this approval state in the jurisdiction shown: approved, approved-other-use, investigational, "
+            "not-approved, restricted-access.",
+            metavar="STATE",
+            show_default=False,
+        ),
+    ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction",
+            "-j",
+            help="Show (and filter on) this jurisdiction's approval and schedule instead of the US ones.",
+            autocompletion=complete_jurisdiction,
+            metavar="CODE",
+            show_default=False,
+        ),
+    ] = None,
+    schedule: Annotated[
+        str | None,
+        typer.Option(
+            "--schedule",
+            help="Only this schedule code or part of one (C-I, 'Class A', S9, none), any case.",
+            metavar="CODE",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Every substance with its class, approval state and schedule (US unless -j), optionally filtered."""
+    commands.list_(STATE.session, _value(fmt), klass, approval, jurisdiction, schedule)
 
 
 @app.command(
@@ -238,11 +282,25 @@ def compare(
 @app.command(
     short_help="Regulatory status by jurisdiction, dated.",
     epilog=_examples(
-        "psycompare status mdma", "psycompare status psilocybin -j US", "psycompare status mdma lsd -j uk -f csv"
+        "psycompare status mdma",
+        "psycompare status psilocybin -j US",
+        "psycompare status mdma lsd -j uk -f csv",
+        "psycompare status --all -j GB",
     ),
 )
 def status(
-    names: NamesArg,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Substance names, ids or aliases (none with --all).",
+            autocompletion=complete_name,
+            show_default=False,
+            metavar="[NAME]...",
+        ),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="One row per substance for one jurisdiction (-j, default US).")
+    ] = False,
     jurisdiction: Annotated[
         str | None,
         typer.Option(
@@ -257,7 +315,7 @@ def status(
     fmt: FormatOpt = None,
 ) -> None:
     """Regulatory status per jurisdiction, dated, with its milestones."""
-    commands.status(STATE.session, names, jurisdiction, _value(fmt))
+    commands.status(STATE.session, names or [], jurisdiction, _value(fmt), all_)
 
 
 @app.command(

@@ -71,10 +71,31 @@ def jurisdiction_code(code: str, subs: Sequence[Substance] = ()) -> str:
     return found
 
 
-def list_(s: Session, fmt: str | None = None) -> None:
-    from psycompare import views
+def list_(
+    s: Session,
+    fmt: str | None = None,
+    klass: str | None = None,
+    approval: str | None = None,
+    jurisdiction: str | None = None,
+    schedule: str | None = None,
+) -> None:
+    """Every substance; filters by class text, approval state and schedule code in one jurisdiction."""
+    if klass is None and approval is None and jurisdiction is None and schedule is None:
+        from psycompare import views
 
-    s.output(fmt).emit(views.list_view(s.dataset()))
+        s.output(fmt).emit(views.list_view(s.dataset()))  # straight from the index: no record is read
+        return
+    from psycompare import overview
+
+    state = overview.approval_state(approval) if approval is not None else None
+    code = jurisdiction_code(jurisdiction, _all_records(s)) if jurisdiction is not None else None
+    out = s.output(fmt)
+    out.emit(overview.list_view(s.dataset(), klass, state, code, schedule))
+
+
+def _all_records(s: Session) -> list[Substance]:
+    ds = s.dataset()
+    return [ds.load(i) for i in ds.ids()]
 
 
 def show(s: Session, names: Sequence[str], fmt: str | None = None, section: str | None = None) -> None:
@@ -108,9 +129,25 @@ def compare(
     out.emit(compare_view.compare_view(s.dataset(), subs, keys, code, full))
 
 
-def status(s: Session, names: Sequence[str], jurisdiction: str | None = None, fmt: str | None = None) -> None:
+def status(
+    s: Session,
+    names: Sequence[str],
+    jurisdiction: str | None = None,
+    fmt: str | None = None,
+    all_: bool = False,
+) -> None:
     from psycompare import views
 
+    if all_:
+        if names:
+            raise UsageError("--all takes no names; use 'status NAME...' or 'status --all -j CODE'")
+        from psycompare import overview
+
+        where = jurisdiction_code(jurisdiction or DEFAULT_JURISDICTION, _all_records(s))
+        s.output(fmt).emit(overview.status_all_view(s.dataset(), where))
+        return
+    if not names:
+        raise UsageError("status needs a name, or --all -j CODE for every substance")
     subs = s.load(names)
     code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
     out = s.output(fmt)

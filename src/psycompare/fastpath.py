@@ -25,10 +25,15 @@ _JURISDICTION = {"--jurisdiction": "jurisdiction", "-j": "jurisdiction"}
 
 # command -> (function, positionals, options taking a value -> keyword, flags -> keyword)
 _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, str]]] = {
-    "list": (commands.list_, NONE, _FORMAT, {}),
+    "list": (
+        commands.list_,
+        NONE,
+        {**_FORMAT, **_JURISDICTION, "--class": "klass", "--approval": "approval", "--schedule": "schedule"},
+        {},
+    ),
     "show": (commands.show, MANY, {**_FORMAT, "--section": "section", "-s": "section"}, {}),
     "compare": (commands.compare, MANY, {**_FORMAT, **_JURISDICTION, "--fields": "fields"}, {"--full": "full"}),
-    "status": (commands.status, MANY, {**_FORMAT, **_JURISDICTION}, {}),
+    "status": (commands.status, ANY, {**_FORMAT, **_JURISDICTION}, {"--all": "all_"}),
     "side-effects": (commands.side_effects, MANY, {**_FORMAT, "--setting": "setting"}, {"--serious": "serious"}),
     "sources": (commands.sources, MANY, _FORMAT, {}),
     "search": (commands.search, ONE, _FORMAT, {}),
