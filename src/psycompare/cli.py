@@ -421,6 +421,22 @@ def data_validate(
         raise typer.Exit(code)
 
 
+@data_app.command("stale", short_help="Facts older than the dataset date allows.")
+def data_stale(
+    dirs: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Data directories (default: the ones in use).", show_default=False),
+    ] = None,
+    older_than: Annotated[
+        str, typer.Option("--older-than", help="Age that counts as stale: 12m, 18m, 2y.", show_default=True)
+    ] = "12m",
+) -> None:
+    """List facts whose as-of date is older than the dataset date by more than --older-than."""
+    code = commands.data_stale(STATE.session, dirs or (), older_than)
+    if code:
+        raise typer.Exit(code)
+
+
 @data_app.command("new", short_help="Write a commented template record.")
 def data_new(
     name: Annotated[str, typer.Argument(help="Id of the new substance (a-z, 0-9, -).")],

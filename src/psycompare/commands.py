@@ -268,6 +268,38 @@ def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
     return ExitCode.OK
 
 
+def data_stale(s: Session, dirs: Sequence[Path] = (), older_than: str = "12m") -> int:
+    """Print every fact older than the dataset date by more than ``older_than``; exit 1 when any."""
+    from pathlib import Path
+
+    from psycompare import stale
+    from psycompare.dataset import bundled_dir, env_data_dirs
+    from psycompare.output import write_err, write_out
+
+    try:
+        months = stale.parse_age(older_than)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if dirs:
+        targets = [d.expanduser() for d in dirs]
+    else:
+        targets = [Path(d) for d in ([bundled_dir()] if s.bundled else []) + [*env_data_dirs(), *s.data_dirs]]
+    missing = [d for d in targets if not d.is_dir()]
+    if missing:
+        raise UsageError(f"not a directory: {missing[0]}")
+    resolved = [d.resolve() for d in targets]
+    ref = stale.reference_date(resolved) or stale.reference_date([bundled_dir()])
+    if ref is None:
+        raise UsageError("no dataset.toml date to measure against")
+    found = stale.stale_facts(resolved, ref, months)
+    write_out(sys.stdout, "".join(f"{p}\n" for p in found))
+    if found:
+        write_err(sys.stderr, f"{len(found)} fact(s) more than {months} months older than the dataset date {ref}")
+        return ExitCode.NOT_FOUND
+    write_err(sys.stderr, f"ok: nothing more than {months} months older than {ref}")
+    return ExitCode.OK
+
+
 def data_new(s: Session, name: str, out_dir: Path | None = None) -> None:
     from psycompare.output import write_err, write_out
     from psycompare.template import record_template

@@ -14,7 +14,18 @@ from typing import Any, NamedTuple
 from psycompare import model
 from psycompare.dataset import Dataset
 from psycompare.errors import UsageError
-from psycompare.views import Block, Citations, Row, View, display_name, iso, marker, source_json
+from psycompare.views import (
+    Block,
+    Citations,
+    Row,
+    View,
+    age_note,
+    dataset_date,
+    display_name,
+    iso,
+    marker,
+    source_json,
+)
 
 SUMMARY_FIELDS = ("status", "schedule", "effects", "concerns", "evidence")
 
@@ -260,6 +271,7 @@ def compare_view(
     """Side by side: one column per substance, one row per field, one citation numbering."""
     short = not full
     cites = Citations(ds)
+    ref = dataset_date(ds)
     rows: list[Row] = []
     data_rows: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
@@ -278,7 +290,8 @@ def compare_view(
                     lines.append(f"In {it.group}:")
                 group = it.group
                 nums = cites.cite(it.sources)
-                lines.append(it.text + (" " + marker(nums) if nums else ""))
+                age = age_note(it.as_of or sub.reviewed, ref)
+                lines.append(it.text + (" " + marker(nums) if nums else "") + (f" ({age})" if age else ""))
             if not lines:
                 lines = [EMPTY.get(key, "none recorded")]
             bullets = len(items) > 1 or key in ("concerns", "serious_risks")

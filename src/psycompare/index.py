@@ -29,7 +29,7 @@ from psycompare import __version__, model
 from psycompare.errors import Problem
 from psycompare.loader import load_info, load_sources, read_toml
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 RACY_NS = 2_000_000_000
 
 
@@ -432,9 +432,9 @@ def _entry_from(t: tuple[Any, ...]) -> Entry:
 _new_entry = Entry._make
 
 
-def _source_tuple(s: model.Source) -> tuple[str, ...]:
-    return (s.id, s.kind, s.title, s.publisher, s.date.isoformat(), s.url, s.pmid, s.doi)
+def _source_tuple(s: model.Source) -> tuple[str | bool, ...]:
+    return (s.id, s.kind, s.title, s.publisher, s.date.isoformat(), s.url, s.pmid, s.doi, s.secondary, s.note)
 
 
-def _source_from(t: tuple[str, ...], origin: str) -> model.Source:
-    return model.Source(t[0], t[1], t[2], t[3], date.fromisoformat(t[4]), t[5], t[6], t[7], origin)
+def _source_from(t: tuple[Any, ...], origin: str) -> model.Source:
+    return model.Source(t[0], t[1], t[2], t[3], date.fromisoformat(t[4]), t[5], t[6], t[7], t[8], t[9], origin)

@@ -16,7 +16,12 @@ APPROVAL_STATES = (
     "not-approved",
     "restricted-access",
 )
-SOURCE_KINDS = ("label", "regulator", "rule", "trial", "review", "news", "database")
+SOURCE_KINDS = ("label", "regulator", "rule", "trial", "registry", "sponsor", "review", "news", "database")
+# What counts as a primary source (see docs/schema.md, "Primary sources"): a regulator's or
+# legislature's own text, a label, a trial paper or registry record; a sponsor's own release
+# counts for the actions it announces (events and investigational status), never for schedules.
+PRIMARY_KINDS = ("label", "regulator", "rule", "trial", "registry")
+REGULATORY_EVENT_KINDS = ("approval", "refusal", "scheduling", "advisory-vote", "letter")
 EVIDENCE_LEVELS = (
     "approved",
     "off-label",
@@ -56,6 +61,8 @@ class Source(NamedTuple):
     url: str = ""
     pmid: str = ""
     doi: str = ""
+    secondary: bool = False  # a copy, summary or aggregator page standing in for an unreachable primary
+    note: str = ""  # why a secondary copy is used, or what it stands in for
     origin: str = ""
 
     @property

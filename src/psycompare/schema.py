@@ -254,7 +254,58 @@ SOURCE_FIELDS = (
     Field("url", "url", required=False),
     Field("pmid", "pmid", required=False),
     Field("doi", "doi", required=False),
+    Field("secondary", "bool", required=False),
+    Field("note", "str", required=False),
 )
+# Hosts that copy, summarise or re-post primary documents (mirrors, aggregators, content farms).
+# A source on one of them must say so: `secondary = true` and a `note` naming what it stands in for.
+MIRROR_HOSTS = (
+    "abcdocz.com",
+    "assyro.com",
+    "cme30.eu",
+    "docslib.org",
+    "drugs.com",
+    "e-med.co.il",
+    "einpresswire.com",
+    "funandflip.com",
+    "justia.com",
+    "maestrodatabase.com",
+    "mdpsychfoundation.org",
+    "meddatax.com",
+    "medicoreinc.com",
+    "medthority.com",
+    "myhealthbox.eu",
+    "openjurist.org",
+    "prideseotools.com",
+    "psychedelicnetwork.org.uk",
+    "ramaonhealthcare.com",
+    "rxdruglabels.com",
+    "rxmed.com",
+    "scribd.com",
+    "studylib.net",
+    "toad.com",
+)
+MIRROR_PREFIXES = ("vdocuments.",)  # vdocuments.mx, vdocuments.site, ...
+
+
+def mirror_host(url: str) -> str:
+    """The known mirror/aggregator host a URL is on, or ""."""
+    rest = url.partition("://")[2]
+    host = rest.split("/", 1)[0].rpartition("@")[2].partition(":")[0].lower()
+    if any(f".{p}" in f".{host}" for p in MIRROR_PREFIXES):
+        return host
+    for known in MIRROR_HOSTS:
+        if host == known or host.endswith("." + known):
+            return host
+    return ""
+
+
+def is_primary(src: model.Source) -> bool:
+    """A primary source: a regulator's, legislature's, label's, trial's or registry's own text
+    (a marked copy of one on another host counts; a summary is kind news or database)."""
+    return src.kind in model.PRIMARY_KINDS
+
+
 # Fields merged across data directories: lists append, aliases union, status by jurisdiction.
 LIST_SECTIONS = tuple(s.attr for s in SECTIONS if s.many and s.key != "status")
 
@@ -510,8 +561,22 @@ def validate_sources(
         if not (values.get("url") or values.get("pmid") or values.get("doi")):
             ck.add((sid,), "a source needs at least one of url, pmid, doi")
             continue
+        _check_secondary(ck, sid, values)
         out[sid] = model.Source(id=sid, origin=origin, **values)
     return out, ck.problems
+
+
+def _check_secondary(ck: _Checker, sid: str, values: dict[str, Any]) -> None:
+    """A mirror or aggregator URL must be marked secondary, and a secondary source must say why."""
+    host = mirror_host(values.get("url", ""))
+    if host and not values.get("secondary"):
+        ck.add(
+            (sid, "url"),
+            f"{host} is a mirror/aggregator host: cite the primary document, "
+            "or mark this source `secondary = true` with a `note`",
+        )
+    if values.get("secondary") and not values.get("note", "").strip():
+        ck.add((sid, "secondary"), "a secondary source needs a note saying what primary it stands in for and why")
 
 
 def validate_info(data: dict[str, Any], file: str, text: str) -> tuple[model.DatasetInfo | None, list[Problem]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from psycompare import schema
+from psycompare import model, schema
 from psycompare.errors import Problem
 from psycompare.index import normalize
 from psycompare.loader import load_info, load_record, load_sources
@@ -65,6 +66,9 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                     )
             if fields is None:
                 continue
+            for where, message in primary_problems(fields, known):
+                line, col = locator.find(where) if locator else (1, 1)
+                problems.append(Problem(str(path), line, col, schema.dotted(where), message))
             names_here = [fields.get("name", ""), fields.get("generic_name", ""), *fields.get("aliases", ())]
             for i, alias in enumerate(names_here):
                 key = normalize(alias)
@@ -100,6 +104,41 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                 line, col = locator.find((source_id,))
                 problems.append(Problem(str(path), line, col, source_id, "source is not cited by any record"))
     return problems
+
+
+STATUS_PRIMARY = ("label", "regulator", "rule", "registry")
+
+
+def primary_problems(fields: dict[str, Any], registry: dict[str, Any]) -> list[tuple[schema.Path_, str]]:
+    """Status entries and regulatory events that cite no primary source (docs/schema.md, "Primary sources").
+
+    A status entry needs a label, regulator, rule or registry source (a sponsor's own release
+    also counts when the entry is ``investigational``: the state of an application is what the
+    sponsor announces). An approval, refusal, advisory-vote or letter event needs a label,
+    regulator, rule, trial, registry or sponsor source; a scheduling event needs a label,
+    regulator or rule. A source marked ``secondary`` is a copy of such a document on another
+    host and counts (it says so in its note); a summary or repost is kind news or database and
+    never counts. Unknown ids are reported elsewhere and ignored here.
+    """
+    out: list[tuple[schema.Path_, str]] = []
+
+    def check(ids: tuple[str, ...], kinds: tuple[str, ...], where: schema.Path_, what: str) -> None:
+        srcs = [registry[x] for x in dict.fromkeys(ids) if x in registry]
+        if not srcs or any(s.kind in kinds for s in srcs):
+            return
+        cited = ", ".join(f"{s.id} ({s.kind}{', secondary' if s.secondary else ''})" for s in srcs)
+        out.append((where, f"{what} cites no primary source ({' / '.join(kinds)}); cited: {cited}"))
+
+    for i, e in enumerate(fields.get("status", ())):
+        kinds = STATUS_PRIMARY + (("sponsor",) if e.approval == "investigational" else ())
+        ids = (*e.sources, *e.schedule_sources, *e.short_sources)
+        check(ids, kinds, ("status", i, "sources"), f"the {e.jurisdiction} status entry")
+    for i, ev in enumerate(fields.get("events", ())):
+        if ev.kind not in model.REGULATORY_EVENT_KINDS:
+            continue
+        kinds = ("label", "regulator", "rule") if ev.kind == "scheduling" else (*model.PRIMARY_KINDS, "sponsor")
+        check(ev.sources, kinds, ("events", i, "sources"), f"the {ev.kind} event of {ev.date.isoformat()}")
+    return out
 
 
 def _all_ids(dirs: list[Path]) -> set[str]:

@@ -21,6 +21,7 @@ class Row(NamedTuple):
     cites: tuple[int, ...] = ()
     as_of: date | None = None  # shown when it differs from the record's reviewed date
     origin: str = ""  # shown when several data directories are layered
+    age: str = ""  # "as of D, N months before this dataset" when the fact is stale
 
 
 class Block(NamedTuple):
@@ -95,6 +96,7 @@ class Citer:
         self.number = {s.id: i for i, s in enumerate(self.sources, 1)}
         self.used: set[int] = set()
         self.layered = ds.layered
+        self.dataset_date = dataset_date(ds)
 
     def cite(self, ids: Sequence[str]) -> tuple[int, ...]:
         if self.shared is not None:
@@ -115,7 +117,8 @@ class Citer:
         cites = self.cite(item.sources)
         as_of = getattr(item, "as_of", None)
         origin = item.origin if self.layered and item.origin != BUNDLED else ""
-        return Row(cells, cites, as_of if as_of != self.sub.reviewed else None, origin)
+        age = age_note(as_of or self.sub.reviewed, self.dataset_date)
+        return Row(cells, cites, as_of if as_of != self.sub.reviewed else None, origin, age)
 
     def footnotes(self, label: str, all_sources: bool = False) -> Footnotes:
         if self.shared is not None:
@@ -126,6 +129,24 @@ class Citer:
         """What JSON lists for this substance: the sources it cited, with their numbers."""
         pool = self.shared.footnotes() if self.shared is not None else list(enumerate(self.sources, 1))
         return [(n, s) for n, s in pool if n in self.used]
+
+
+def dataset_date(ds: Dataset) -> date | None:
+    """The dataset's own date (what freshness is measured against), None when unknown."""
+    from psycompare.errors import DataError
+
+    try:
+        info = ds.info()
+    except DataError:
+        return None
+    return info.date if info else None
+
+
+def age_note(as_of: date | None, ref: date | None) -> str:
+    """``as of 2024-04-24, 31 months before this dataset`` when more than 12 months old, else ""."""
+    from psycompare.stale import age_note as note
+
+    return note(as_of, ref)
 
 
 class Citations:
@@ -233,7 +254,17 @@ def list_view(ds: Dataset) -> View:
         return [[d[h] or "" for h in header] for d in data]
 
     def blocks() -> list[Block]:
-        rows = [Row([c or "-" for c in r]) for r in csv_rows()]
+        # words, never "-": a missing US entry is "not recorded"; an empty US schedule is one a
+        # source says is not controlled (see Dataset.summaries)
+        rows = [
+            Row(
+                [
+                    c or ("not controlled" if h == "us_schedule" and d[h] == "" else "not recorded")
+                    for h, c in zip(header, r, strict=True)
+                ]
+            )
+            for d, r in zip(data, csv_rows(), strict=True)
+        ]
         return [Block("Substances", ["id", "name", "class", "US approval", "US schedule", "as of"], rows, "grid")]
 
     return View({"substances": data}, blocks, header, csv_rows)
@@ -271,8 +302,17 @@ def schedule_text(e: model.StatusEntry) -> str:
 
 
 def _status_cells(e: model.StatusEntry) -> list[Cell]:
-    ind: Cell = list(e.indications) if len(e.indications) > 1 else (e.indications[0] if e.indications else "-")
-    return [e.jurisdiction, e.regulator, words(e.approval), schedule_text(e), e.programme or "-", ind, e.note]
+    none = "none approved" if e.approval in ("not-approved", "investigational") else "none recorded"
+    ind: Cell = list(e.indications) if len(e.indications) > 1 else (e.indications[0] if e.indications else none)
+    return [
+        e.jurisdiction,
+        e.regulator,
+        words(e.approval),
+        schedule_text(e),
+        e.programme or "none recorded",
+        ind,
+        e.note,
+    ]
 
 
 SHOW_SECTIONS = (
@@ -328,7 +368,7 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
                 [
                     Row(["name", sub.name]),
                     Row(["generic name", sub.generic_name]),
-                    Row(["aliases", ", ".join(sub.aliases) or "-"]),
+                    Row(["aliases", ", ".join(sub.aliases) or "none recorded"]),
                     c.row(["class", sub.class_.text], sub.class_),
                     c.row(["summary", sub.summary.text], sub.summary),
                     c.row(["mechanism", sub.mechanism.text], sub.mechanism),
@@ -524,7 +564,19 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
         events = sorted((e for e in sub.events if _jmatch(e.jurisdiction, want)), key=lambda e: e.date)
         status_rows = [_dated(c.row(_status_cells(e), e), e.as_of) for e in entries]
         if want and not entries:
-            status_rows = [Row([want, "-", "-", "-", "-", "-", "no status recorded for this jurisdiction"])]
+            status_rows = [
+                Row(
+                    [
+                        want,
+                        "not recorded",
+                        "not recorded",
+                        "not recorded",
+                        "not recorded",
+                        "not recorded",
+                        "no status recorded for this jurisdiction",
+                    ]
+                )
+            ]
         blocks.append(
             Block(
                 f"{sub.name}: regulatory status",
@@ -622,7 +674,7 @@ def side_effects_view(ds: Dataset, subs: list[model.Substance], setting: str | N
                 f"{sub.name}: side effects",
                 ["setting", "frequency", "severity", "effect", "detail"],
                 [c.row([s.setting, s.frequency, s.severity, s.text, s.note], s) for s in items]
-                or [Row(["-", "-", "-", "none recorded for this filter", ""])],
+                or [Row(["", "", "", "none recorded for this filter", ""])],
             )
         )
         if cautions and setting != "nonmedical":

@@ -12,7 +12,9 @@ def row_suffix(row: Row) -> str:
     out = ""
     if row.cites:
         out += " " + marker(row.cites)
-    if row.as_of:
+    if row.age:
+        out += f" ({row.age})"
+    elif row.as_of:
         out += f" (as of {row.as_of.isoformat()})"
     if row.origin:
         out += f" {{from {row.origin}}}"
