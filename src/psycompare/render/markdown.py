@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from psycompare.render import DISCLAIMER
 from psycompare.render.plain import row_suffix
+from psycompare.safe_text import md_link, md_text
 from psycompare.views import View
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or " "
+    return md_text(text, keep_newlines=True) or " "
 
 
 def render(view: View) -> str:
     out: list[str] = []
     for block in view.blocks:
-        out.append(f"## {_cell(block.title)}")
+        out.append(f"## {md_text(block.title)}")
         out.append("")
         cols = block.columns
         out.append("| " + " | ".join(_cell(c) for c in cols) + " |")
@@ -27,10 +28,10 @@ def render(view: View) -> str:
     for fn in view.footnotes:
         if not fn.sources:
             continue
-        out.append(f"### Sources ({_cell(fn.label)})")
+        out.append(f"### Sources ({md_text(fn.label)})")
         out.append("")
         for n, s in fn.sources:
-            loc = f"[{s.locator}]({s.url})" if s.url and not (s.pmid or s.doi) else s.locator
+            loc = md_link(s.url, s.locator) if s.url and not (s.pmid or s.doi) else _cell(s.locator)
             out.append(f"{n}. {_cell(s.title)}. {_cell(s.publisher)}, {s.date.isoformat()}. {loc}")
         out.append("")
     out.append(f"_{DISCLAIMER}_")
