@@ -120,7 +120,16 @@ def csv_cell(cell: str) -> str:
 # Markdown
 
 _MD = str.maketrans(
-    {"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`", "<": "&lt;", ">": "&gt;", "&": "&amp;"}
+    {
+        "\\": "\\\\",
+        "|": "\\|",
+        "*": "\\*",
+        "_": "\\_",
+        "`": "\\`",
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+    }
 )
 _URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%")
 
@@ -130,7 +139,8 @@ def md_text(text: str, keep_newlines: bool = False) -> str:
 
     With ``keep_newlines``, a newline becomes ``<br>`` (a line break inside a cell).
     """
-    out = clean(text, keep_newlines).translate(_MD)
+    # no link or image syntax from data: `[x](url)` and `[x][ref]` lose their meaning
+    out = clean(text, keep_newlines).translate(_MD).replace("](", "\\](").replace("][", "\\][")
     return out.replace("\n", "<br>") if keep_newlines else out
 
 
