@@ -26,7 +26,8 @@ from psycompare.entry import wants_debug
 from psycompare.model import Source
 from psycompare.output import Output, _columns, for_people
 from psycompare.render import machine, markdown, plain
-from psycompare.safe_text import clean, csv_cell, is_http_url, md_link
+from psycompare.safe_text import clean, csv_cell, md_link
+from psycompare.schema import is_http_url
 from psycompare.views import Block, Footnotes, Row, View
 from tests.conftest import BUNDLED, MINIMAL_RECORD, Run, make_dir
 

@@ -52,10 +52,19 @@ def _is_doi(s: str) -> bool:
     )
 
 
-def _is_url(s: str) -> bool:
-    from psycompare.safe_text import is_http_url
+_URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%")
 
-    return is_http_url(s)
+
+def is_http_url(url: str) -> bool:
+    """An http(s) URL with a host, made only of the characters RFC 3986 allows (no <, >, quotes, spaces)."""
+    for scheme in ("https://", "http://"):
+        if url[: len(scheme)].lower() == scheme:
+            host = url[len(scheme) :].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+            return bool(host) and set(url) <= _URL_CHARS
+    return False
+
+
+_is_url = is_http_url
 
 
 Path_ = tuple[str | int, ...]
@@ -344,6 +353,8 @@ class _Checker:
 
     def _printable(self, here: Path_, text: str) -> bool:
         """Data is never code for a terminal: no control or bidi characters (tab, newline allowed)."""
+        if text.isprintable():  # nearly always: no import on the hot path
+            return True
         from psycompare.safe_text import bad_char
 
         c = bad_char(text)
