@@ -298,11 +298,10 @@ def _date_facts(layer: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text_of(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError):
-        return ""
+    """A file's text for locating problems: a regular file only, never a FIFO or device."""
+    from psycompare.loader import read_text
+
+    return read_text(path)
 
 
 def merge(layers: Iterable[dict[str, Any]]) -> dict[str, Any]:
