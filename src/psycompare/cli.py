@@ -7,6 +7,7 @@ functions in `commands.py`.
 # No `from __future__ import annotations` here: Typer reads every parameter's annotation,
 # and real objects save it evaluating strings (~40% of building the command tree).
 import os
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from psycompare import __version__, commands
-from psycompare.errors import ExitCode, PsycompareError, UsageError
+from psycompare.errors import ExitCode, PsycompareError, StdoutClosed, UsageError
 
 _APP_SETTINGS: dict[str, Any] = {
     "name": "psycompare",
@@ -401,9 +402,12 @@ def export(
             "--out", help="Write a data directory here (TOML files) that --data can read back.", show_default=False
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --out: replace record files that already exist.")
+    ] = False,
 ) -> None:
-    """Records in schema form: to stdout, or as a data directory with --out."""
-    commands.export(STATE.session, names or (), fmt.value, out_dir)
+    """Records in schema form: to stdout, or as a data directory with --out (existing files are kept)."""
+    commands.export(STATE.session, names or (), fmt.value, out_dir, force=force)
 
 
 @data_app.command("validate", short_help="Check data directories; print every problem.")
@@ -444,9 +448,10 @@ def data_new(
         Path | None,
         typer.Option("--out", help="Write DIR/substances/NAME.toml instead of printing.", show_default=False),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace DIR/substances/NAME.toml if it exists.")] = False,
 ) -> None:
     """Write a commented template record that validates once filled in."""
-    commands.data_new(STATE.session, name, out_dir)
+    commands.data_new(STATE.session, name, out_dir, force=force)
 
 
 def _value(choice: StrEnum | None) -> str | None:
@@ -472,6 +477,14 @@ def run(argv: list[str]) -> int:
         raise UsageError(exc.format_message()) from exc
     except typer.Abort:
         raise KeyboardInterrupt from None
+    except SystemExit as exc:
+        # Click ends a write into a closed pipe (`--help | true`) with exit 1 after
+        # wrapping stdout in PacifyFlushWrapper; psycompare documents 0 for that.
+        from typer._click.utils import PacifyFlushWrapper
+
+        if exc.code == 1 and isinstance(sys.stdout, PacifyFlushWrapper):
+            raise StdoutClosed from None
+        raise
     code = rv if isinstance(rv, int) else 0
     if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130)
         raise KeyboardInterrupt

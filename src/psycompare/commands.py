@@ -228,19 +228,31 @@ def interactions(s: Session, names: Sequence[str] = (), coverage: bool = False, 
     out.emit(iv.pairs_view(ds, data, asked, found))
 
 
-def export(s: Session, names: Sequence[str] = (), fmt: str = "toml", out_dir: Path | None = None) -> None:
+def export(
+    s: Session, names: Sequence[str] = (), fmt: str = "toml", out_dir: Path | None = None, force: bool = False
+) -> None:
+    """Records to stdout, or added to a data directory (existing files kept unless ``force``)."""
     from psycompare import export as exp
-    from psycompare.output import write_err, write_out
+    from psycompare.output import write_data, write_err
 
+    if out_dir is not None and fmt != "toml":
+        raise UsageError("--out writes TOML data files; drop --format json")
     ds = s.dataset()
     subs = s.load(names) if names else [ds.load(i) for i in ds.ids()]
     if out_dir is not None:
-        if fmt != "toml":
-            raise UsageError("--out writes TOML data files; drop --format json")
-        written = exp.write_dir(ds, subs, out_dir)
-        write_err(sys.stderr, f"wrote {written} record(s) and sources.toml to {out_dir}")
+        out = os.path.expanduser(os.fspath(out_dir))
+        done = exp.write_dir(ds, subs, out, force=force)
+        write_err(
+            sys.stderr, f"wrote {done.records} record(s) to {out}; {done.sources_added} source(s) added to sources.toml"
+        )
+        if done.sources_kept:
+            write_err(
+                sys.stderr,
+                f"psycompare: kept {len(done.sources_kept)} source(s) that {out}/sources.toml defines differently: "
+                + ", ".join(done.sources_kept[:5]),
+            )
         return
-    write_out(sys.stdout, exp.dumps(ds, subs, fmt))
+    write_data(sys.stdout, exp.dumps(ds, subs, fmt), fmt)
 
 
 def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
@@ -300,20 +312,20 @@ def data_stale(s: Session, dirs: Sequence[Path] = (), older_than: str = "12m") -
     return ExitCode.OK
 
 
-def data_new(s: Session, name: str, out_dir: Path | None = None) -> None:
+def data_new(s: Session, name: str, out_dir: Path | None = None, force: bool = False) -> None:
+    """A template record to stdout, or to DIR/substances/NAME.toml (never over a file unless ``force``)."""
     from psycompare.output import write_err, write_out
+    from psycompare.safe_write import OutDir
     from psycompare.template import record_template
 
     text = record_template(name)
     if out_dir is None:
         write_out(sys.stdout, text)
         return
-    path = out_dir / "substances" / f"{name}.toml"
-    if path.exists():
-        raise UsageError(f"{path} already exists")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-    write_err(sys.stderr, f"wrote {path}")
+    with OutDir(os.path.expanduser(os.fspath(out_dir))) as root, root.subdir("substances") as subdir:
+        subdir.write(f"{name}.toml", text.encode("utf-8"), replace=force)
+        shown = subdir.shown(f"{name}.toml")
+    write_err(sys.stderr, f"wrote {shown}")
 
 
 def set_debug(on: bool) -> None:

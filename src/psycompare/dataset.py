@@ -83,11 +83,15 @@ class Dataset:
         roots: list[tuple[str, str]] = []
         if bundled:
             roots.append((bundled_root(), BUNDLED))
+        seen: set[str] = {os.path.realpath(roots[0][0])} if roots and data_dirs else set()
         for d in data_dirs:
             path = os.path.expanduser(os.fspath(d))
             if not os.path.isdir(path):
                 raise DataError([Problem(path, 1, 1, "(directory)", "data directory not found")])
             path = os.path.realpath(path)
+            if path in seen:  # the same directory twice (flag and $PSYCOMPARE_DATA, or the bundled one) counts once
+                continue
+            seen.add(path)
             if not os.path.isdir(os.path.join(path, "substances")) and not os.path.isfile(
                 os.path.join(path, "sources.toml")
             ):
@@ -242,8 +246,13 @@ class Dataset:
     # -- sources ----------------------------------------------------------------------------
 
     def source(self, source_id: str) -> model.Source | None:
-        """A registry entry; a later directory's entry wins over an earlier one."""
-        for idx in reversed(self.indexes):
+        """A registry entry, from the first directory that defines it.
+
+        A later directory cannot re-point the citations of an earlier one (the bundled
+        facts in particular): it may repeat an entry; a different one is reported by
+        ``data validate`` (`validate.validate_dirs`).
+        """
+        for idx in self.indexes:
             problems = idx.source_problems()
             if problems:
                 raise DataError(problems)
@@ -289,11 +298,10 @@ def _date_facts(layer: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text_of(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError):
-        return ""
+    """A file's text for locating problems: a regular file only, never a FIFO or device."""
+    from psycompare.loader import read_text
+
+    return read_text(path)
 
 
 def merge(layers: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -301,6 +309,8 @@ def merge(layers: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
     Single facts and names replace; aliases are united; status entries replace the
     same jurisdiction; other lists (events, uses, side effects...) are appended.
+    A fact a later layer repeats verbatim (an exported record laid over its source)
+    is neither duplicated nor re-attributed: the earlier one, with its origin, stays.
     """
     out: dict[str, Any] = {}
     for layer in layers:
@@ -311,13 +321,25 @@ def merge(layers: Iterable[dict[str, Any]]) -> dict[str, Any]:
                 out[key] = tuple(dict.fromkeys((*out[key], *value)))
             elif key == "status":
                 by_j = {e.jurisdiction: e for e in out[key]}
-                by_j.update({e.jurisdiction: e for e in value})
+                for e in value:
+                    if not _same(by_j.get(e.jurisdiction), e):
+                        by_j[e.jurisdiction] = e
                 out[key] = tuple(by_j.values())
             elif key in schema.LIST_SECTIONS:
-                out[key] = (*out[key], *value)
-            else:
+                have = {_bare(v) for v in out[key]}
+                out[key] = (*out[key], *(v for v in value if _bare(v) not in have))
+            elif not _same(out[key], value):
                 out[key] = value
     return out
+
+
+def _bare(fact: Any) -> Any:
+    """A fact without its origin (what two layers compare by)."""
+    return fact._replace(origin="") if hasattr(fact, "origin") else fact
+
+
+def _same(old: Any, new: Any) -> bool:
+    return old is not None and _bare(old) == _bare(new)
 
 
 def iter_facts(sub: model.Substance) -> Iterable[tuple[str, Any]]:

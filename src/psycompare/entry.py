@@ -7,7 +7,7 @@ import os
 import sys
 from typing import NoReturn
 
-from psycompare.errors import ExitCode, PsycompareError, StdoutClosed
+from psycompare.errors import ExitCode, PsycompareError, StdoutClosed, WriteError
 
 
 def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
@@ -20,8 +20,7 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
     from psycompare.fastpath import hoist_globals
 
     args = hoist_globals(sys.argv[1:] if argv is None else list(argv))
-    before_dashes = args[: args.index("--")] if "--" in args else args
-    debug = "--debug" in before_dashes or os.environ.get("PSYCOMPARE_DEBUG") == "1"
+    debug = wants_debug(args) or os.environ.get("PSYCOMPARE_DEBUG") == "1"
     # One short-lived call builds mostly acyclic data (10,000 index rows for `list`);
     # the cyclic collector would walk it again and again for nothing (a third of `list`).
     saved_debug = os.environ.get("PSYCOMPARE_DEBUG")  # `--debug` sets it for this call only
@@ -39,10 +38,12 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
             from psycompare.cli import run
 
             code = run(args)
-        sys.stdout.flush()
+        _flush_stdout()
     except PsycompareError as exc:
         if debug and exc.exit_code != ExitCode.USAGE:  # a usage error is never a bug: no traceback
             raise
+        if isinstance(exc, WriteError) and exc.stdout:
+            _quiet_pipe()  # what is left in stdout's buffer would fail again at exit
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", ExitCode.INTERRUPTED)
@@ -51,6 +52,12 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
         raise SystemExit(ExitCode.OK) from None
     except SystemExit:
         raise
+    except OSError as exc:  # the environment (a full disk, an I/O error), not a bug
+        if debug:
+            raise
+        _quiet_pipe()
+        where = exc.filename if exc.filename is not None else "output"
+        _fail(f"cannot write {where}: {exc.strerror or exc}", ExitCode.NOT_FOUND)
     except Exception as exc:  # a bug: one line unless --debug
         if debug:
             raise
@@ -65,6 +72,29 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
     raise SystemExit(code)
 
 
+def wants_debug(args: list[str]) -> bool:
+    """``--debug`` given as an option: anywhere before a ``--`` token (global options may
+    also follow the command), never a name after ``--`` (``show -- --debug``)."""
+    for arg in args:
+        if arg == "--":
+            return False
+        if arg == "--debug":
+            return True
+    return False
+
+
+def _flush_stdout() -> None:
+    """Flush what the command wrote; a failed flush is a write error, not a bug."""
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise StdoutClosed from None
+    except OSError as exc:
+        raise WriteError("output", exc, stdout=True) from exc
+
+
 def _fail(message: str, code: int) -> NoReturn:
     from psycompare.output import write_err
 
@@ -77,5 +107,6 @@ def _quiet_pipe() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
         pass

@@ -25,7 +25,9 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+        from psycompare.safe_text import clean  # a file name or key can carry escapes too
+
+        return clean(f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}")
 
 
 class PsycompareError(Exception):
@@ -40,9 +42,10 @@ class NotFoundError(PsycompareError):
     def __init__(self, name: str, suggestions: list[str]) -> None:
         self.name = name
         self.suggestions = suggestions
-        shown = name if len(name) <= 60 else name[:57] + "..."
-        shown = shown.encode("unicode_escape", "backslashreplace").decode("ascii")
-        msg = f"unknown substance {shown!r}"
+        from psycompare.safe_text import clean
+
+        shown = clean(name if len(name) <= 60 else name[:57] + "...")
+        msg = f"unknown substance '{shown}'"
         if suggestions:
             msg += "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
         else:
@@ -64,6 +67,15 @@ class UsageError(PsycompareError):
     """A bad option value detected by the core (e.g. an unknown field name)."""
 
     exit_code = ExitCode.USAGE
+
+
+class WriteError(PsycompareError):
+    """Output that could not be written (full disk, closed stdout, unwritable --out)."""
+
+    def __init__(self, target: str, exc: OSError | str, stdout: bool = False) -> None:
+        self.stdout = stdout  # the entry point then silences the interpreter's final flush
+        reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
+        super().__init__(f"cannot write {target}: {reason}")
 
 
 class StdoutClosed(Exception):

@@ -52,8 +52,19 @@ def _is_doi(s: str) -> bool:
     )
 
 
-def _is_url(s: str) -> bool:
-    return s.startswith(("http://", "https://")) and len(s) > 8 and not any(c.isspace() for c in s)
+_URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%")
+
+
+def is_http_url(url: str) -> bool:
+    """An http(s) URL with a host, made only of the characters RFC 3986 allows (no <, >, quotes, spaces)."""
+    for scheme in ("https://", "http://"):
+        if url[: len(scheme)].lower() == scheme:
+            host = url[len(scheme) :].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+            return bool(host) and set(url) <= _URL_CHARS
+    return False
+
+
+_is_url = is_http_url
 
 
 Path_ = tuple[str | int, ...]
@@ -364,6 +375,9 @@ class _Checker:
             if not ok or isinstance(raw, bool):
                 self.add(here, f"expected {'an integer' if kind == 'int' else 'a number'}, got {_type_name(raw)}")
                 return None
+            if raw != raw or raw in (float("inf"), float("-inf")):
+                self.add(here, f"expected a finite number, got {raw}")
+                return None
             if raw < 0:
                 self.add(here, "must not be negative")
                 return None
@@ -383,9 +397,14 @@ class _Checker:
             if any(not x.strip() for x in raw):
                 self.add(here, "empty string in array")
                 return None
+            for x in raw:
+                if not self._printable(here, x):
+                    return None
             return tuple(raw)
         if not isinstance(raw, str):
             self.add(here, f"expected a string, got {_type_name(raw)}")
+            return None
+        if not self._printable(here, raw):
             return None
         if kind in ("text", "id", "jurisdiction") and not raw.strip():
             self.add(here, "must not be empty")
@@ -409,6 +428,18 @@ class _Checker:
             self.add(here, f"a short form must fit in {fld.limit} characters (this has {len(raw)})")
             return None
         return raw
+
+    def _printable(self, here: Path_, text: str) -> bool:
+        """Data is never code for a terminal: no control or bidi characters (tab, newline allowed)."""
+        if text.isprintable():  # nearly always: no import on the hot path
+            return True
+        from psycompare.safe_text import bad_char
+
+        c = bad_char(text)
+        if c is None:
+            return True
+        self.add(here, f"control character U+{ord(c):04X} in text (terminal escapes and bidi controls are refused)")
+        return False
 
     def table(self, fields: tuple[Field, ...], table: dict[str, Any], path: Path_) -> dict[str, Any] | None:
         """Check a table against its fields; None when any field is invalid."""
@@ -436,7 +467,9 @@ def validate_record(
     out: dict[str, Any] = {}
     cited: list[tuple[str, Path_]] = []
     schema = data.get("schema", SCHEMA_VERSION)
-    if schema != SCHEMA_VERSION:
+    if isinstance(schema, str) and schema.strip() == str(SCHEMA_VERSION):
+        ck.add(("schema",), f"the schema version is a number: write schema = {SCHEMA_VERSION} (no quotes)")
+    elif schema != SCHEMA_VERSION:
         ck.add(("schema",), f"unsupported schema version {schema!r} (this psycompare reads {SCHEMA_VERSION})")
     known = {"schema"} | {f.name for f in TOP_FIELDS} | set(SECTION_BY_KEY)
     for key in data:
@@ -632,8 +665,51 @@ def source_to_dict(src: model.Source) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-_HEADER = r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$"
-_KEY = r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*="""
+_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _header_of(line: str) -> tuple[bool, str] | None:
+    """``(is_array, name)`` for a table header line such as ``[[status]]  # note``, else None.
+
+    Plain string scanning, linear in the line: the regular expression it replaces was
+    cubic on a line like ``[`` followed by thousands of spaces.
+    """
+    s = line.strip()
+    if not s.startswith("["):
+        return None
+    array = s.startswith("[[")
+    body = s[2:] if array else s[1:]
+    end = body.find("]")
+    if end < 0:
+        return None
+    name, rest = body[:end].strip(), body[end + 1 :]
+    if rest.startswith("]"):
+        rest = rest[1:]
+    rest = rest.strip()
+    if not name or (rest and not rest.startswith("#")):
+        return None
+    return array, name
+
+
+def _key_of(line: str) -> tuple[str, int] | None:
+    """``(key, 1-based column)`` for a line ``key = ...``, ``"key" = ...`` or ``'key' = ...``."""
+    stripped = line.lstrip()
+    if not stripped:
+        return None
+    start = len(line) - len(stripped)
+    q = stripped[0]
+    if q in "\"'":
+        close = stripped.find(q, 1)
+        if close < 0:
+            return None
+        key, rest = stripped[1:close], stripped[close + 1 :]
+    else:
+        key, eq, _ = stripped.partition("=")
+        key = key.rstrip()
+        if not eq or not key or not set(key) <= _BARE_KEY:
+            return None
+        return key, start + 1
+    return (key, start + 1) if rest.lstrip().startswith("=") else None
 
 
 class Locator:
@@ -644,18 +720,16 @@ class Locator:
     """
 
     def __init__(self, text: str) -> None:
-        import re
-
-        header_re, self._key_re = re.compile(_HEADER), re.compile(_KEY)
         self.lines = text.splitlines()
         # (line index, header name, index among same-named array headers or -1)
         self.headers: list[tuple[int, str, int]] = []
         counts: dict[str, int] = {}
         for i, line in enumerate(self.lines):
-            m = header_re.match(line)
-            if m and not self._key_re.match(line):
-                name = m.group(2).strip().strip("\"'")
-                if m.group(1) == "[[":
+            found = _header_of(line)
+            if found and not _key_of(line):
+                array, name = found
+                name = name.strip("\"'")
+                if array:
                     counts[name] = counts.get(name, -1) + 1
                     self.headers.append((i, name, counts[name]))
                 else:
@@ -669,9 +743,9 @@ class Locator:
 
     def _key_in(self, rows: range, key: str) -> tuple[int, int] | None:
         for i in rows:
-            m = self._key_re.match(self.lines[i])
-            if m and key in m.groups():
-                return i + 1, m.start(m.lastindex or 1) + 1 - (1 if m.group(1) or m.group(2) else 0)
+            found = _key_of(self.lines[i])
+            if found and found[0] == key:
+                return i + 1, found[1]
         return None
 
     def find(self, path: Path_) -> tuple[int, int]:

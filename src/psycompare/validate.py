@@ -9,17 +9,46 @@ from typing import Any
 from psycompare import model, schema
 from psycompare.errors import Problem
 from psycompare.index import normalize
-from psycompare.loader import load_info, load_record, load_sources
+from psycompare.loader import load_info, load_record, load_sources, read_text
 
 
 def validate_dirs(dirs: list[Path]) -> list[Problem]:
-    """Check data directories as one layered dataset (earlier directories first)."""
+    """Check data directories as one layered dataset (earlier directories first).
+
+    The same directory given twice counts once, as in `dataset.Dataset`.
+    """
+    unique: dict[str, Path] = {}
+    for d in dirs:
+        unique.setdefault(os.path.realpath(d), d)
+    dirs = list(unique.values())
     problems: list[Problem] = []
     registries: list[tuple[Path, dict[str, object]]] = []
+    first_def: dict[str, tuple[object, Path]] = {}
     for d in dirs:
         sources, found = load_sources(d / "sources.toml", str(d))
         problems.extend(found)
         registries.append((d, dict(sources)))
+        redefined = [
+            (sid, prev[1])
+            for sid, src in sources.items()
+            if (prev := first_def.get(sid)) is not None and prev[0] != src._replace(origin="")
+        ]
+        if redefined:
+            src_locator = schema.Locator(read_text(d / "sources.toml"))
+            for sid, first_dir in redefined:
+                line, col = src_locator.find((sid,))
+                problems.append(
+                    Problem(
+                        str(d / "sources.toml"),
+                        line,
+                        col,
+                        sid,
+                        f"redefines source {sid!r} of {first_dir} differently; the first definition is used "
+                        "(give your source a new id)",
+                    )
+                )
+        for sid, src in sources.items():
+            first_def.setdefault(sid, (src._replace(origin=""), d))
         _, found = load_info(d / "dataset.toml")
         problems.extend(found)
         if not (d / "substances").is_dir() and not (d / "sources.toml").is_file():
@@ -33,7 +62,8 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
     all_ids = _all_ids(dirs)
     key_owner: dict[str, tuple[str, str]] = {}  # normalized alias -> (id, file)
     cited_by_dir: dict[Path, set[str]] = {d: set() for d in dirs}
-    for d in dirs:
+    id_dir = _id_dirs(dirs)
+    for n, d in enumerate(dirs):
         sub = d / "substances"
         try:
             names = sorted(n for n in os.listdir(sub) if n.endswith(".toml"))
@@ -76,10 +106,16 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                     continue
                 field_name = ("name", "generic_name")[i] if i < 2 else "aliases"
                 if key != sid and key in all_ids:
-                    line, col = locator.find((field_name,)) if locator else (1, 1)
-                    problems.append(
-                        Problem(str(path), line, col, field_name, f"{alias!r} shadows the id of another substance")
-                    )
+                    if id_dir.get(key, n) > n:  # a later directory's record id takes over this name: blame it
+                        other = dirs[id_dir[key]] / "substances" / f"{key}.toml"
+                        problems.append(
+                            Problem(str(other), 1, 1, "id", f"id {key!r} is already a name of {sid!r} ({path})")
+                        )
+                    else:
+                        line, col = locator.find((field_name,)) if locator else (1, 1)
+                        problems.append(
+                            Problem(str(path), line, col, field_name, f"{alias!r} shadows the id of another substance")
+                        )
                 owner = key_owner.get(key)
                 if owner and owner[0] != sid:
                     line, col = locator.find((field_name,)) if locator else (1, 1)
@@ -97,7 +133,7 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
     cited_all = set().union(cited_here, *cited_by_dir.values())
     for d, reg in registries:
         path = d / "sources.toml"
-        text = path.read_text("utf-8", "replace") if reg else ""
+        text = read_text(path) if reg else ""
         locator = schema.Locator(text)
         for source_id in reg:
             if source_id not in cited_all:
@@ -138,6 +174,19 @@ def primary_problems(fields: dict[str, Any], registry: dict[str, Any]) -> list[t
             continue
         kinds = ("label", "regulator", "rule") if ev.kind == "scheduling" else (*model.PRIMARY_KINDS, "sponsor")
         check(ev.sources, kinds, ("events", i, "sources"), f"the {ev.kind} event of {ev.date.isoformat()}")
+    return out
+
+
+def _id_dirs(dirs: list[Path]) -> dict[str, int]:
+    """Record id -> the index of the first directory that has its file."""
+    out: dict[str, int] = {}
+    for n, d in enumerate(dirs):
+        try:
+            for name in os.listdir(d / "substances"):
+                if name.endswith(".toml"):
+                    out.setdefault(name[: -len(".toml")], n)
+        except OSError:
+            pass
     return out
 
 

@@ -8,21 +8,24 @@ from typing import Any
 from psycompare.views import View
 
 
-def render_json(view: View) -> str:
+def render_json(view: View, ascii_only: bool = False) -> str:
     import json
 
     # compact: the C encoder is only used without indent (5-10x faster); `jq .` pretty-prints.
     # Views build trees, never cycles, so the encoder's cycle check is skipped (-20% on big lists).
-    return json.dumps(view.data, ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n"
+    return json.dumps(view.data, ensure_ascii=ascii_only, separators=(",", ":"), check_circular=False) + "\n"
 
 
 def render_csv(view: View) -> str:
     import csv
 
+    from psycompare.safe_text import csv_cell
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(view.csv_header)
-    writer.writerows(view.csv_rows)
+    writer.writerow([csv_cell(c) for c in view.csv_header])
+    # a cell a spreadsheet would evaluate (=, +, -, @...) is neutralised (OWASP)
+    writer.writerows([[csv_cell(c) if isinstance(c, str) else c for c in row] for row in view.csv_rows])
     return buf.getvalue()
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from psycompare.render import DISCLAIMER
 from psycompare.render.plain import is_heading, row_suffix
+from psycompare.safe_text import md_link, md_text
 from psycompare.views import Cell, View
-
-_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|!"} | {"&": "&amp;"})
 
 
 def text(value: str) -> str:
-    """Literal Markdown: no emphasis, links, HTML or table breaks from data."""
-    return value.translate(_ESCAPE).replace("\r", " ").replace("\n", " ")
+    """Literal Markdown: no emphasis, links, HTML or table breaks from data (safe_text.md_text)."""
+    return md_text(value)
 
 
 def _cell(value: Cell, suffix: str = "") -> str:
@@ -28,10 +27,8 @@ def _cell(value: Cell, suffix: str = "") -> str:
 
 
 def link(url: str) -> str:
-    """An autolink for an http(s) URL with no spaces or angle brackets; else literal text."""
-    if url.startswith(("https://", "http://")) and not any(c in url for c in " <>\"'\n\r\t"):
-        return f"<{url}>"
-    return text(url)
+    """An autolink for a safe http(s) URL; anything else as literal text."""
+    return md_link(url, url)
 
 
 def render(view: View) -> str:
