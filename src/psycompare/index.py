@@ -361,7 +361,7 @@ class DirIndex:
         data = IndexData(sig, _now())
         try:
             names = sorted(e.name for e in os.scandir(self.subdir) if e.name.endswith(".toml"))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             names = []
         except (OSError, ValueError) as exc:
             names = []
@@ -493,20 +493,19 @@ class DirIndex:
                 self._damaged()
         return True
 
-    def _unchanged(self, files: Iterable[tuple[str, int, int, int, int]]) -> bool:
-        """True when every (file name, *stat key) still matches its file in substances/."""
+    def _unchanged(self, files: Iterable[tuple[str, Stat]]) -> bool:
+        """True when every (file name, stat key) still matches its file in substances/."""
         try:
             fd = os.open(self.subdir, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
         except (OSError, ValueError):
             return False
         base = "" if fd is not None else self.subdir + os.sep
         try:
-            for name, mtime, size, ino, ctime in files:  # names relative to an open directory: ~20% faster
+            for name, key in files:  # names relative to an open directory: ~20% faster than paths
                 try:
-                    st = os.stat(base + name, dir_fd=fd)
+                    if _stat_key(os.stat(base + name, dir_fd=fd)) != key:
+                        return False
                 except (OSError, ValueError):
-                    return False
-                if st.st_mtime_ns != mtime or st.st_size != size or st.st_ino != ino or st.st_ctime_ns != ctime:
                     return False
             return True
         finally:
@@ -643,7 +642,7 @@ def _fill(db: Any, data: IndexData) -> None:
     )
     meta = {
         # `list` reads every record's file stat and row with one query and one marshal.loads
-        "listing": ([(e.file, *st) for e, st in zip(entries, stored, strict=True)], [e.summary for e in entries]),
+        "listing": ([(e.file, st) for e, st in zip(entries, stored, strict=True)], [e.summary for e in entries]),
         "source_problems": [_problem_tuple(p) for p in data.source_problems],
         "info": (data.info.version, data.info.date.isoformat()) if data.info else None,
         "info_problems": [_problem_tuple(p) for p in data.info_problems],
@@ -742,7 +741,7 @@ def _sweep(folder: str, name: str) -> None:
                     if n.startswith(".index-") and n.endswith((".tmp", ".tmp-journal")):
                         age = now - e.stat(follow_symlinks=False).st_mtime_ns
                         parts = n.split(".")
-                        pid = int(parts[-3] if n.endswith(".tmp") else parts[-4])
+                        pid = int(parts[-3])  # .<cache name>.<pid>.<ns>.tmp[-journal]
                         if age > ABANDONED_TMP_NS or (age > STALE_TMP_NS and not _alive(pid)):
                             os.unlink(e.path)
                     elif n != name and n.startswith("index-") and n.endswith(same_dir):
