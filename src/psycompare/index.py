@@ -280,6 +280,7 @@ class DirIndex:
         self._db: Any = None
         self._buckets = (1, 1)  # (name buckets, source buckets) of the open cache
         self._source_problems: list[Problem] | None = None
+        self._seen: dict[str, Entry | None] = {}  # entries read from the open cache
 
     # -- signature and cache file -----------------------------------------------------------
 
@@ -349,6 +350,7 @@ class DirIndex:
         self._db = None
         self._mem = None
         self._source_problems = None
+        self._seen = {}
         self._build_and_cache(*self._signature())
 
     def _damaged(self) -> IndexData:
@@ -437,7 +439,9 @@ class DirIndex:
         self._open()
         if self._db is not None:
             try:
-                return self._db_entry(file_id)
+                if file_id not in self._seen:  # a lookup reads an entry 3-4 times: read and check it once
+                    self._seen[file_id] = self._db_entry(file_id)
+                return self._seen[file_id]
             except Exception:
                 self._damaged()
         assert self._mem is not None
