@@ -281,6 +281,7 @@ class DirIndex:
         self._buckets = (1, 1)  # (name buckets, source buckets) of the open cache
         self._source_problems: list[Problem] | None = None
         self._seen: dict[str, Entry | None] = {}  # entries read from the open cache
+        self._dir_problems: list[Problem] | None = None
 
     # -- signature and cache file -----------------------------------------------------------
 
@@ -350,6 +351,7 @@ class DirIndex:
         self._db = None
         self._mem = None
         self._source_problems = None
+        self._dir_problems = None
         self._seen = {}
         self._build_and_cache(*self._signature())
 
@@ -589,10 +591,13 @@ class DirIndex:
         """Problems of the directory itself (an unreadable ``substances/``)."""
         self._open()
         if self._db is not None:
-            try:
-                return [Problem(*p) for p in self._meta("dir_problems")]
-            except Exception:
-                self._damaged()
+            if self._dir_problems is None:  # asked once per name: read it once
+                try:
+                    self._dir_problems = [Problem(*p) for p in self._meta("dir_problems")]
+                except Exception:
+                    self._damaged()
+            if self._dir_problems is not None:
+                return self._dir_problems
         assert self._mem is not None
         return self._mem.dir_problems
 
