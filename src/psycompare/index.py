@@ -281,6 +281,7 @@ class DirIndex:
         self._buckets = (1, 1)  # (name buckets, source buckets) of the open cache
         self._source_problems: list[Problem] | None = None
         self._seen: dict[str, Entry | None] = {}  # entries read from the open cache
+        self._read: dict[tuple[str, int], dict[str, Any]] = {}  # checked buckets read from it
         self._dir_problems: list[Problem] | None = None
 
     # -- signature and cache file -----------------------------------------------------------
@@ -353,6 +354,7 @@ class DirIndex:
         self._source_problems = None
         self._dir_problems = None
         self._seen = {}
+        self._read = {}
         self._build_and_cache(*self._signature())
 
     def _damaged(self) -> IndexData:
@@ -433,9 +435,11 @@ class DirIndex:
     def _bucket_of(self, table: str, key: str) -> dict[str, Any]:
         """The checked hash bucket a name or source id lives in (every bucket exists)."""
         n = _bucket(key, self._buckets[0 if table == "keys" else 1])
-        row = self._db.execute(f"SELECT value FROM {table} WHERE bucket=?", (n,)).fetchone()
-        bucket: dict[str, Any] = _unseal(b"%s:%d" % (table.encode(), n), row[0] if row else None)
-        return bucket
+        found = self._read.get((table, n))
+        if found is None:  # a record cites the same sources many times: read each bucket once
+            row = self._db.execute(f"SELECT value FROM {table} WHERE bucket=?", (n,)).fetchone()
+            found = self._read[(table, n)] = _unseal(b"%s:%d" % (table.encode(), n), row[0] if row else None)
+        return found
 
     def entry(self, file_id: str) -> Entry | None:
         self._open()
