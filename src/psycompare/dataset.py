@@ -52,12 +52,13 @@ def default_cache_dir() -> str | None:
     """``$PSYCOMPARE_CACHE_DIR``, else ``$XDG_CACHE_HOME/psycompare``, else ``~/.cache/psycompare``.
 
     ``PSYCOMPARE_CACHE_DIR=off`` (or empty) disables the cache; no HOME means no cache.
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG Base Directory spec says.
     """
     env = os.environ.get("PSYCOMPARE_CACHE_DIR")
     if env is not None:
         return env if env and env.lower() not in ("0", "off", "none", "false") else None
     xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
+    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative path is invalid and ignored
         return os.path.join(xdg, "psycompare")
     home = os.environ.get("HOME")
     return os.path.join(home, ".cache", "psycompare") if home else None
@@ -116,10 +117,13 @@ class Dataset:
 
     def resolve(self, name: str) -> str:
         """The id a name (id, name, INN, alias; any case) refers to."""
+        self._check_dirs()
         key = normalize(name) if len(name) <= MAX_NAME else ""
         if key:
             ids = self._lookup(key)
-            if not ids and any(not idx.is_fresh() for idx in self.indexes):
+            # the names come from the index: trust them only while the files they point to are
+            # unchanged, and before "not found" check every file
+            if (ids and self._changed(ids)) or (not ids and any(not idx.is_fresh() for idx in self.indexes)):
                 for idx in self.indexes:
                     idx.rebuild()
                 ids = self._lookup(key)
@@ -130,6 +134,16 @@ class Dataset:
                     raise PsycompareError(f"{name!r} is ambiguous: it names {', '.join(sorted(set(ids)))}")
                 return ids[0]
         raise NotFoundError(name, self.suggest(key))
+
+    def _changed(self, ids: list[str]) -> bool:
+        """True when a file behind one of these ids is not the one indexed."""
+        return any(idx.entry(i) is not None and idx.stale(i) for idx in self.indexes for i in ids)
+
+    def _check_dirs(self) -> None:
+        """Raise for a data directory whose ``substances/`` cannot be read (never skip it silently)."""
+        problems = [p for idx in self.indexes for p in idx.dir_problems()]
+        if problems:
+            raise DataError(problems)
 
     def _lookup(self, key: str) -> list[str]:
         out: list[str] = []
@@ -154,6 +168,7 @@ class Dataset:
 
     def ids(self) -> list[str]:
         """Every substance id, sorted."""
+        self._check_dirs()
         return sorted({row["id"] or "" for idx in self.indexes for row in idx.listing()})
 
     def completions(self, prefix: str) -> list[str]:
@@ -232,6 +247,7 @@ class Dataset:
         None where a record has no such field (e.g. no US status). Where directories
         are layered, a later directory's values win where it has them.
         """
+        self._check_dirs()
         if len(self.indexes) == 1:
             return self.indexes[0].listing()
         merged: dict[str, dict[str, str | None]] = {}

@@ -67,8 +67,11 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
         sub = d / "substances"
         try:
             names = sorted(n for n in os.listdir(sub) if n.endswith(".toml"))
-        except OSError:
+        except (FileNotFoundError, NotADirectoryError):
             names = []
+        except OSError as exc:  # there but unreadable: its records would be skipped silently
+            names = []
+            problems.append(Problem(str(sub), 1, 1, "(directory)", f"cannot read: {exc.strerror or exc}"))
         for name in names:
             path = sub / name
             sid = name[: -len(".toml")]
