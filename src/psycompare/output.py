@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
 from psycompare.errors import StdoutClosed, UsageError
@@ -52,7 +53,9 @@ class Output:
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
         pager: bool = True,
+        info: Callable[[], dict[str, str] | None] | None = None,
     ) -> None:
+        self.info = info  # the dataset's version and date, asked only by machine formats
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
         self.tty = _isatty(self.stdout)
@@ -68,16 +71,25 @@ class Output:
         self.stdout.write(fit_encoding(text, self.encoding))
         self.stdout.flush()
 
-    def emit(self, view: View, disclaimer: bool = True) -> None:
-        """Write a view in the chosen format; human formats get the short disclaimer."""
+    def emit(self, view: View, disclaimer: bool = True, command: str = "") -> None:
+        """Write a view in the chosen format; human formats get the short disclaimer.
+
+        ``command`` names the command in the `meta` of JSON and TOML and picks the list
+        that `jsonl` streams (a command without one rejects jsonl before printing).
+        """
+        if self.format == "jsonl":
+            from psycompare.contract import STREAMS
+
+            if command not in STREAMS:
+                raise UsageError(f"--format jsonl is for list-shaped output; use json for {command or 'this command'}")
         try:
-            self._emit(view)
+            self._emit(view, command)
         except BrokenPipeError:
             raise StdoutClosed from None
         if disclaimer and self.format in ("table", "plain"):
             self.note(DISCLAIMER)
 
-    def _emit(self, view: View) -> None:
+    def _emit(self, view: View, command: str) -> None:
         fmt = self.format
         if fmt in ("table", "plain", "markdown") and self.pager:
             from psycompare import pager
@@ -95,8 +107,17 @@ class Output:
         else:
             from psycompare.render import machine
 
-            render = {"json": machine.render_json, "csv": machine.render_csv, "toml": machine.render_toml}[fmt]
-            self.stdout.write(render(view))
+            if fmt == "csv":
+                text = machine.render_csv(view)
+            else:
+                from psycompare.contract import STREAMS, meta
+
+                head = meta(command, self.info() if self.info else None)
+                if fmt == "jsonl":
+                    text = machine.render_jsonl(view, STREAMS[command])
+                else:
+                    text = (machine.render_json if fmt == "json" else machine.render_toml)(view, head)
+            self.stdout.write(text)
             self.stdout.flush()
 
     def _human(self, view: View, width: int | None) -> str:

@@ -459,7 +459,8 @@ def _jmatch(code: str, want: str | None) -> bool:
     return want is None or code.upper() == want or code.upper().startswith(want + "-")
 
 
-def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | None) -> View:
+def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | None, on: date | None = None) -> View:
+    """Status per jurisdiction with its milestones; ``on`` a date: what held that day (history.py)."""
     want = jurisdiction.upper() if jurisdiction else None
     blocks: list[Block] = []
     notes: list[Footnotes] = []
@@ -467,14 +468,30 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
     csv_rows: list[list[str]] = []
     for sub in subs:
         c = Citer(ds, sub)
-        entries = [e for e in sub.status if _jmatch(e.jurisdiction, want)]
-        events = sorted((e for e in sub.events if _jmatch(e.jurisdiction, want)), key=lambda e: e.date)
+        missing: list[str] = []
+        if on is None:
+            entries: list[Any] = [e for e in sub.status if _jmatch(e.jurisdiction, want)]
+            events = sorted((e for e in sub.events if _jmatch(e.jurisdiction, want)), key=lambda e: e.date)
+        else:
+            from psycompare import history
+
+            codes = [j for j in history.jurisdictions(sub) if _jmatch(j, want)]
+            if want and want not in codes:
+                codes.insert(0, want)
+            found = [(j, history.status_on(sub, j, on)) for j in codes]
+            entries = [e for _, e in found if e is not None]
+            missing = [j for j, e in found if e is None]
+            events = sorted(
+                (e for e in sub.events if _jmatch(e.jurisdiction, want) and e.date <= on), key=lambda e: e.date
+            )
         status_rows = [_dated(c.row(_status_cells(e), e), e.as_of) for e in entries]
-        if want and not entries:
+        status_rows += [Row([j, "-", "not recorded", "-", "-", "-", f"no status recorded for {on}"]) for j in missing]
+        if want and not entries and on is None:
             status_rows = [Row([want, "-", "-", "-", "-", "-", "no status recorded for this jurisdiction"])]
+        title = f"{sub.name}: regulatory status" + (f" on {on.isoformat()}" if on else "")
         blocks.append(
             Block(
-                f"{sub.name}: regulatory status",
+                title,
                 ["where", "regulator", "approval", "schedule", "programme", "indications", "note"],
                 status_rows,
             )
@@ -493,10 +510,13 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
                 "id": sub.id,
                 "name": sub.name,
                 "status": [fact_json(e, sub, ds.layered) for e in entries],
+                "not_recorded": missing,
                 "events": [fact_json(e, sub, ds.layered) for e in events],
                 "sources": [source_json(n, s) for n, s in c.footnotes("").sources],
             }
         )
+        for j in missing:
+            csv_rows.append([sub.id, "status", j, iso(on), "", "not-recorded", "", "", "", "", ""])
         for e in entries:
             csv_rows.append(
                 [
@@ -542,7 +562,8 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
         "text",
         "sources",
     ]
-    return View({"substances": data, "jurisdiction": want}, blocks, header, csv_rows, notes)
+    view_data = {"substances": data, "jurisdiction": want, "on": iso(on) or None}
+    return View(view_data, blocks, header, csv_rows, notes)
 
 
 # -------------------------------------------------------------------------------------------
