@@ -13,7 +13,7 @@ import json
 import os
 from typing import Any
 
-from psycompare import contract, schema
+from psycompare import contract, model, schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://psycompare.invalid/schemas/"  # ids only: the files ship in the package, nothing is fetched
@@ -83,7 +83,7 @@ SOURCE = {
     "properties": {
         "n": {"type": "integer", "minimum": 1},
         "id": STR,
-        "kind": {"type": "string", "enum": list(schema.model.SOURCE_KINDS)},
+        "kind": {"type": "string", "enum": list(model.SOURCE_KINDS)},
         "title": STR,
         "publisher": STR,
         "date": DATE,
@@ -244,7 +244,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
         "side-effects": _document(
             "side-effects",
             {
-                "setting": _nullable({"enum": list(schema.model.SETTINGS)}),
+                "setting": _nullable({"enum": list(model.SETTINGS)}),
                 "serious_only": {"type": "boolean"},
                 "substances": _per_substance({"side_effects": _facts("side_effects"), "cautions": _facts("cautions")}),
             },
