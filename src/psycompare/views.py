@@ -302,6 +302,11 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
                     c.row(["class", sub.class_.text], sub.class_),
                     c.row(["summary", sub.summary.text], sub.summary),
                     c.row(["mechanism", sub.mechanism.text], sub.mechanism),
+                    *(
+                        [c.row(["identifiers", identifiers_text(sub.identifiers)], sub.identifiers)]
+                        if sub.identifiers
+                        else []
+                    ),
                 ],
             )
         )
@@ -318,7 +323,7 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
                 "milestones",
                 ["date", "where", "kind", "what"],
                 [
-                    c.row([e.date.isoformat(), e.jurisdiction, words(e.kind), e.text], e)
+                    c.row([e.date.isoformat(), e.jurisdiction, words(e.kind), _with_application(e)], e)
                     for e in sorted(sub.events, key=lambda e: e.date)
                 ],
             ),
@@ -368,7 +373,7 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
                             tr.population,
                             tr.primary_endpoint,
                             tr.result,
-                            f"PMID {tr.pmid}" if tr.pmid else f"doi:{tr.doi}",
+                            "; ".join([f"PMID {tr.pmid}" if tr.pmid else f"doi:{tr.doi}", *tr.registry_ids]),
                         ],
                         tr,
                     )
@@ -394,6 +399,30 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
     data = {"substances": [record_json(ds, s) for s in subs]}
     header = ["substance", "section", "index", "field", "value", "sources", "as_of"]
     return View(data, blocks, header, csv_rows, notes)
+
+
+def identifiers_text(ids: model.Identifiers) -> str:
+    """CAS 6740-88-1 (salt 1867-66-9); UNII ...; PubChem CID ...: the identifiers a record has."""
+    parts = []
+    if ids.cas or ids.cas_salts:
+        salts = f" (salt {', '.join(ids.cas_salts)})" if ids.cas_salts else ""
+        parts.append(f"CAS {ids.cas or '-'}{salts}")
+    for label, value in (
+        ("UNII", ids.unii),
+        ("PubChem CID", ids.pubchem_cid),
+        ("InChIKey", ids.inchikey),
+        ("ChEBI", ids.chebi.removeprefix("CHEBI:")),
+        ("DrugBank", ids.drugbank),
+        ("ATC", ", ".join(ids.atc)),
+        ("RxNorm", ids.rxnorm),
+    ):
+        if value:
+            parts.append(f"{label} {value}")
+    return "; ".join(parts)
+
+
+def _with_application(e: model.Event) -> str:
+    return f"{e.text} ({e.application})" if e.application else e.text
 
 
 def _dated(row: Row, d: date) -> Row:
