@@ -79,7 +79,7 @@ def test_compare_reproduces_seed_rows(runner: CliRunner) -> None:
 
 def test_compare_json_shape_is_documented(runner: CliRunner) -> None:
     data = json.loads(runner.invoke(app, ["compare", "ketamine", "mdma", "-f", "json", "--fields", "schedule"]).stdout)
-    assert set(data) == {"substances", "jurisdiction", "mode", "rows", "sources"}
+    assert set(data) == {"meta", "substances", "jurisdiction", "mode", "on", "rows", "sources"}
     assert data["rows"][0]["field"] == "schedule"
 
 

@@ -42,6 +42,14 @@ FAST += [
     ["search", "blood", "pressure"],  # words are one query
     ["compare", "ketamine", "mdma", "--full"],
     ["show", "spravato", "--section", "delivery,cautions"],
+    ["timeline"],
+    ["timeline", "mdma", "lsd", "--since", "2020-01-01", "--until", "2025-01-01", "-j", "us", "-f", "csv"],
+    ["timeline", "--kind", "approval,letter", "--format=json"],
+    ["timeline", "--since", "nonsense"],
+    ["status", "esketamine", "--as-of", "2019-01-01", "-j", "US"],
+    ["status", "mdma", "--as-of=1985-01-01", "-f", "jsonl"],
+    ["compare", "mdma", "psilocybin", "-j", "AU", "--as-of", "2023-03-01"],
+    ["compare", "mdma", "psilocybin", "-f", "jsonl"],
 ]
 
 TYPER = [
@@ -126,7 +134,8 @@ NAMES = [
 VALUES = ["json", "csv", "toml", "plain", "markdown", "table", "JSON", "GB", "us", "US-OR", "zz", "status,schedule"]
 VALUES += ["bogus", "clinical", "nonmedical", ""]
 OPTIONS = ["--format", "-f", "--fields", "--jurisdiction", "-j", "--setting", "--serious", "--format=json", "-x"]
-OPTIONS += ["-j=GB", "--", "-", "--no-color", "--help", "--coverage"]
+OPTIONS += ["-j=GB", "--", "-", "--no-color", "--help", "--coverage", "--as-of", "--since", "--until", "--kind"]
+VALUES += ["2023-07-01", "1985-06-30", "approval", "jsonl"]
 COMMANDS = [
     "list",
     "show",
@@ -136,6 +145,7 @@ COMMANDS = [
     "sources",
     "search",
     "interactions",
+    "timeline",
     "export",
     "nosuch",
 ]

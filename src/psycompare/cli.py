@@ -44,6 +44,7 @@ class Format(StrEnum):
     csv = "csv"
     markdown = "markdown"
     toml = "toml"
+    jsonl = "jsonl"
 
 
 class ExportFormat(StrEnum):
@@ -102,7 +103,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format (default: table on a terminal, plain in a pipe).",
+        help="Output format (default: table on a terminal, plain in a pipe); jsonl: one JSON object per line.",
         case_sensitive=False,
         show_default=False,
     ),
@@ -111,6 +112,15 @@ NamesArg = Annotated[
     list[str],
     typer.Argument(
         help="Substance names, ids or aliases.", autocompletion=complete_name, show_default=False, metavar="NAME..."
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="The status that held on this date (YYYY-MM-DD), from the record's dated history.",
+        metavar="DATE",
+        show_default=False,
     ),
 ]
 JurisdictionOpt = Annotated[
@@ -274,10 +284,11 @@ def compare(
         ),
     ] = None,
     jurisdiction: JurisdictionOpt = commands.DEFAULT_JURISDICTION,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Side by side, 2 or more names: status, schedule, effects, top concerns and key evidence on one screen."""
-    commands.compare(STATE.session, names, fields, jurisdiction, _value(fmt), full)
+    commands.compare(STATE.session, names, fields, jurisdiction, _value(fmt), full, as_of)
 
 
 @app.command(
@@ -287,6 +298,7 @@ def compare(
         "psycompare status psilocybin -j US",
         "psycompare status mdma lsd -j uk -f csv",
         "psycompare status --all -j GB",
+        "psycompare status esketamine -j US --as-of 2019-01-01",
     ),
 )
 def status(
@@ -313,10 +325,60 @@ def status(
             show_default=False,
         ),
     ] = None,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Regulatory status per jurisdiction, dated, with its milestones."""
-    commands.status(STATE.session, names or [], jurisdiction, _value(fmt), all_)
+    """Regulatory status per jurisdiction, dated, with its milestones (or as it stood on a date)."""
+    commands.status(STATE.session, names or [], jurisdiction, _value(fmt), all_, as_of)
+
+
+@app.command(
+    short_help="Dated milestones across substances, oldest first.",
+    epilog=_examples(
+        "psycompare timeline",
+        "psycompare timeline mdma psilocybin --since 2020-01-01",
+        "psycompare timeline -j AU --kind approval,scheduling -f csv",
+    ),
+)
+def timeline(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Substance names, ids or aliases (default: all).", autocompletion=complete_name, show_default=False
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this date (YYYY-MM-DD).", metavar="DATE", show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Up to this date, inclusive (YYYY-MM-DD).", metavar="DATE", show_default=False),
+    ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction",
+            "-j",
+            help="Only this jurisdiction (US also includes US states).",
+            autocompletion=complete_jurisdiction,
+            metavar="CODE",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only these event kinds, comma-separated: scheduling, approval, refusal, designation, "
+            "advisory-vote, letter, label-change, programme, submission, other.",
+            metavar="KIND[,KIND]",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Dated milestones across one or many substances (all when none is named), oldest first."""
+    commands.timeline(STATE.session, names or (), since, until, jurisdiction, kind, _value(fmt))
 
 
 @app.command(
@@ -439,6 +501,33 @@ def data_stale(
     code = commands.data_stale(STATE.session, dirs or (), older_than)
     if code:
         raise typer.Exit(code)
+
+
+@data_app.command("diff", short_help="What changed between two data directories.")
+def data_diff(
+    old: Annotated[Path, typer.Argument(help="The older data directory.")],
+    new: Annotated[Path, typer.Argument(help="The newer data directory (or an overlay).")],
+    fmt: FormatOpt = None,
+) -> None:
+    """What changed between two data directories, fact by fact (each read alone, without the bundled data)."""
+    commands.data_diff(STATE.session, old, new, _value(fmt))
+
+
+@app.command(
+    "schema",
+    short_help="JSON Schemas of the outputs and data files.",
+    epilog=_examples("psycompare schema", "psycompare schema status > status.schema.json"),
+)
+def schema_(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="A command (list, show, status...) or a data file (record, sources-file...).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """The JSON Schema (draft 2020-12) of a command's JSON output or of a data file; no name lists them."""
+    commands.schema(STATE.session, name)
 
 
 @data_app.command("new", short_help="Write a commented template record.")

@@ -14,6 +14,7 @@ from psycompare.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
     from pathlib import Path
 
     from psycompare.dataset import Dataset
@@ -49,7 +50,12 @@ class Session:
     def output(self, fmt: str | None) -> Output:
         from psycompare.output import Output
 
-        return Output(fmt, no_color=self.no_color, pager=not self.no_pager)
+        return Output(fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info)
+
+    def info(self) -> dict[str, str] | None:
+        """The dataset's version and date, for the `meta` of machine output."""
+        found = self.dataset().info()
+        return {"version": found.version, "date": found.date.isoformat()} if found else None
 
     def load(self, names: Sequence[str]) -> list[Substance]:
         """Records for names, ids or aliases; every name resolves before anything prints."""
@@ -71,6 +77,21 @@ def jurisdiction_code(code: str, subs: Sequence[Substance] = ()) -> str:
     return found
 
 
+def parse_date(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option value (or None), else a usage error naming the option."""
+    if value is None:
+        return None
+    from datetime import date
+
+    text = value.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} expects a date as YYYY-MM-DD, got {value[:20]!r}") from None
+
+
 def list_(
     s: Session,
     fmt: str | None = None,
@@ -83,14 +104,14 @@ def list_(
     if klass is None and approval is None and jurisdiction is None and schedule is None:
         from psycompare import views
 
-        s.output(fmt).emit(views.list_view(s.dataset()))  # straight from the index: no record is read
+        s.output(fmt).emit(views.list_view(s.dataset()), command="list")  # straight from the index: no record read
         return
     from psycompare import overview
 
     state = overview.approval_state(approval) if approval is not None else None
     code = jurisdiction_code(jurisdiction, _all_records(s)) if jurisdiction is not None else None
     out = s.output(fmt)
-    out.emit(overview.list_view(s.dataset(), klass, state, code, schedule))
+    out.emit(overview.list_view(s.dataset(), klass, state, code, schedule), command="list")
 
 
 def _all_records(s: Session) -> list[Substance]:
@@ -103,7 +124,7 @@ def show(s: Session, names: Sequence[str], fmt: str | None = None, section: str 
 
     sections = views.parse_sections(section)
     out = s.output(fmt)
-    out.emit(views.show_view(s.dataset(), s.load(names), sections))
+    out.emit(views.show_view(s.dataset(), s.load(names), sections), command="show")
 
 
 def compare(
@@ -113,9 +134,11 @@ def compare(
     jurisdiction: str = DEFAULT_JURISDICTION,
     fmt: str | None = None,
     full: bool = False,
+    as_of: str | None = None,
 ) -> None:
     from psycompare import compare_view
 
+    on = parse_date(as_of, "--as-of")
     names = [n for n in names if n.lower() != "vs"]  # `compare ketamine vs mdma` reads naturally
     if len(names) < 2:
         hint = " separated by spaces, not commas" if names and "," in names[0] else "; use 'show NAME' for one"
@@ -126,7 +149,7 @@ def compare(
         raise UsageError(f"{names[0]!r} and {names[1]!r} name the same substance ({subs[0].name}); use 'show'")
     code = jurisdiction_code(jurisdiction, subs)
     out = s.output(fmt)
-    out.emit(compare_view.compare_view(s.dataset(), subs, keys, code, full))
+    out.emit(compare_view.compare_view(s.dataset(), subs, keys, code, full, on), command="compare")
 
 
 def status(
@@ -135,23 +158,56 @@ def status(
     jurisdiction: str | None = None,
     fmt: str | None = None,
     all_: bool = False,
+    as_of: str | None = None,
 ) -> None:
     from psycompare import views
 
+    on = parse_date(as_of, "--as-of")
     if all_:
         if names:
             raise UsageError("--all takes no names; use 'status NAME...' or 'status --all -j CODE'")
+        if on is not None:
+            raise UsageError("--as-of works with names, not with --all")
         from psycompare import overview
 
         where = jurisdiction_code(jurisdiction or DEFAULT_JURISDICTION, _all_records(s))
-        s.output(fmt).emit(overview.status_all_view(s.dataset(), where))
+        s.output(fmt).emit(overview.status_all_view(s.dataset(), where), command="status")
         return
     if not names:
         raise UsageError("status needs a name, or --all -j CODE for every substance")
     subs = s.load(names)
     code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
     out = s.output(fmt)
-    out.emit(views.status_view(s.dataset(), subs, code))
+    out.emit(views.status_view(s.dataset(), subs, code, on), command="status")
+
+
+def timeline(
+    s: Session,
+    names: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    jurisdiction: str | None = None,
+    kind: str | None = None,
+    fmt: str | None = None,
+) -> None:
+    """Events of the named substances (all when none is named), oldest first."""
+    from psycompare import model, timeline_view
+
+    start, end = parse_date(since, "--since"), parse_date(until, "--until")
+    if start and end and start > end:
+        raise UsageError("--since is after --until")
+    kinds: tuple[str, ...] = ()
+    if kind is not None:
+        kinds = tuple(dict.fromkeys(k.strip().lower() for k in kind.split(",") if k.strip()))
+        bad = [k for k in kinds if k not in model.EVENT_KINDS]
+        if bad or not kinds:
+            shown = bad[0][:20] if bad else kind[:20]
+            raise UsageError(f"unknown event kind {shown!r}; use one of: {', '.join(model.EVENT_KINDS)}")
+    ds = s.dataset()
+    subs = s.load(names) if names else [ds.load(i) for i in ds.ids()]
+    code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
+    out = s.output(fmt)
+    out.emit(timeline_view.timeline_view(ds, subs, start, end, code, kinds), command="timeline")
 
 
 def side_effects(
@@ -161,7 +217,7 @@ def side_effects(
 
     code = setting_code(setting) if setting is not None else None
     out = s.output(fmt)
-    out.emit(views.side_effects_view(s.dataset(), s.load(names), code, serious))
+    out.emit(views.side_effects_view(s.dataset(), s.load(names), code, serious), command="side-effects")
 
 
 SETTING_WORDS = {
@@ -186,7 +242,7 @@ def sources(s: Session, names: Sequence[str], fmt: str | None = None) -> None:
     from psycompare import views
 
     out = s.output(fmt)
-    out.emit(views.sources_view(s.dataset(), s.load(names)), disclaimer=False)
+    out.emit(views.sources_view(s.dataset(), s.load(names)), disclaimer=False, command="sources")
 
 
 def search(s: Session, text: str, fmt: str | None = None) -> int:
@@ -200,7 +256,7 @@ def search(s: Session, text: str, fmt: str | None = None) -> int:
     if not view.data["matches"] and out.format in ("table", "plain"):
         out.note(f"psycompare: no matches for {text[:80]!r}")
         return ExitCode.NOT_FOUND
-    out.emit(view)
+    out.emit(view, command="search")
     return ExitCode.OK if view.data["matches"] else ExitCode.NOT_FOUND
 
 
@@ -217,7 +273,7 @@ def interactions(s: Session, names: Sequence[str] = (), coverage: bool = False, 
     ds = s.dataset()
     data = ix.load(ds)
     if coverage:
-        out.emit(iv.coverage_view(data, *ix.coverage(ds, data)), disclaimer=False)
+        out.emit(iv.coverage_view(data, *ix.coverage(ds, data)), disclaimer=False, command="interactions-coverage")
         return
     asked = [(n, ix.resolve(ds, data, n)) for n in names]  # every name resolves before anything prints
     unique = list({p.id: p for _, p in asked}.values())
@@ -225,7 +281,7 @@ def interactions(s: Session, names: Sequence[str] = (), coverage: bool = False, 
         found = ix.involving(ds, data, unique[0])
     else:
         found = ix.pairs(data, unique)
-    out.emit(iv.pairs_view(ds, data, asked, found))
+    out.emit(iv.pairs_view(ds, data, asked, found), command="interactions")
 
 
 def export(
@@ -278,6 +334,35 @@ def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
         return ExitCode.NOT_FOUND
     write_err(sys.stderr, f"ok: {', '.join(str(t) for t in targets)}")
     return ExitCode.OK
+
+
+def data_diff(s: Session, old: Path, new: Path, fmt: str | None = None) -> None:
+    """What changed from OLD to NEW, fact by fact; each directory is read on its own."""
+    from psycompare import diff
+
+    for d in (old, new):
+        if not d.is_dir():
+            raise UsageError(f"not a directory: {d}")
+    out = s.output(fmt)
+    out.emit(diff.diff_view(str(old), str(new)), disclaimer=False, command="data-diff")
+
+
+def schema(s: Session, name: str | None = None) -> None:
+    """Print a shipped JSON Schema, or the list of their names."""
+    from psycompare import contract
+    from psycompare.output import write_out
+
+    names = (*contract.OUTPUT_SCHEMAS, *contract.DATA_SCHEMAS)
+    if name is None:
+        write_out(sys.stdout, "".join(f"{n}\n" for n in names))
+        return
+    key = name.strip().lower()
+    key = {"side_effects": "side-effects", "diff": "data-diff", "coverage": "interactions-coverage"}.get(key, key)
+    if key not in names:
+        raise UsageError(f"unknown schema {name[:30]!r}; choose from: {', '.join(names)}")
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "schemas", f"{key}.json"), encoding="utf-8") as fh:
+        write_out(sys.stdout, fh.read())
 
 
 def data_stale(s: Session, dirs: Sequence[Path] = (), older_than: str = "12m") -> int:

@@ -9,6 +9,7 @@ item cites the source the record lists first for it (``short_sources`` and
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, NamedTuple
 
 from psycompare import model
@@ -86,7 +87,7 @@ class Item(NamedTuple):
     group: str = ""  # a sub-heading inside the cell (the setting of a concern)
 
 
-def schedule_words(e: model.StatusEntry, short: bool) -> str:
+def schedule_words(e: model.StatusEntry | model.PastStatus, short: bool) -> str:
     """A schedule as people say it; "not controlled" only when a source says so."""
     code = e.schedule_code
     if code == "none":
@@ -102,10 +103,16 @@ def schedule_words(e: model.StatusEntry, short: bool) -> str:
     return text
 
 
-def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool) -> list[Item]:
-    e = sub.status_for(jurisdiction)
+def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool, on: date | None = None) -> list[Item]:
+    e: model.StatusEntry | model.PastStatus | None
+    if on is None:
+        e = sub.status_for(jurisdiction)
+    else:
+        from psycompare.history import status_on
+
+        e = status_on(sub, jurisdiction, on)
     if e is None:
-        return [Item(f"No {jurisdiction} status recorded")]
+        return [Item(f"No {jurisdiction} status recorded" + (f" for {on.isoformat()}" if on else ""))]
     extra = {"approval": e.approval, "schedule_code": e.schedule_code or None, "jurisdiction": e.jurisdiction}
     if key == "schedule":
         since = e.schedule_since.isoformat() if e.schedule_since else None
@@ -189,14 +196,15 @@ def items_for(
     key: str,
     jurisdiction: str,
     short: bool,
+    on: date | None = None,
     ds: Dataset | None = None,
     others: list[model.Substance] | None = None,
 ) -> list[Item]:
-    """The values of one compare cell."""
+    """The values of one compare cell (status and schedule on a date when ``on`` is given)."""
     if key == "interactions":
         return _interactions(ds, sub, others or []) if ds is not None else []
     if key in ("status", "schedule"):
-        return _status_items(sub, key, jurisdiction, short)
+        return _status_items(sub, key, jurisdiction, short, on)
     if key == "class":
         return [Item(sub.class_.text, sub.class_.sources, sub.class_.as_of)]
     if key == "mechanism":
@@ -258,15 +266,20 @@ EMPTY = {
 SHORT_LABELS = {"status": "Status", "effects": "Core effects", "concerns": "Top concerns", "evidence": "Key evidence"}
 
 
-def _label(key: str, jurisdiction: str, short: bool) -> str:
+def _label(key: str, jurisdiction: str, short: bool, on: date | None = None) -> str:
     label = SHORT_LABELS.get(key, FIELD_LABELS[key]) if short else FIELD_LABELS[key]
     if key in ("status", "schedule"):
-        label += f" ({jurisdiction})"
+        label += f" ({jurisdiction}, {on.isoformat()})" if on else f" ({jurisdiction})"
     return label
 
 
 def compare_view(
-    ds: Dataset, subs: list[model.Substance], fields: list[str], jurisdiction: str, full: bool = False
+    ds: Dataset,
+    subs: list[model.Substance],
+    fields: list[str],
+    jurisdiction: str,
+    full: bool = False,
+    on: date | None = None,
 ) -> View:
     """Side by side: one column per substance, one row per field, one citation numbering."""
     short = not full
@@ -276,11 +289,11 @@ def compare_view(
     data_rows: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
     for key in fields:
-        label = _label(key, jurisdiction, short)
+        label = _label(key, jurisdiction, short, on)
         cells: list[str | list[str]] = []
         values: dict[str, Any] = {}
         for sub in subs:
-            items = items_for(sub, key, jurisdiction, short, ds, [o for o in subs if o.id != sub.id])
+            items = items_for(sub, key, jurisdiction, short, on, ds, [o for o in subs if o.id != sub.id])
             if key in ("concerns", "serious_risks"):  # grouped by setting, rank order kept within
                 items.sort(key=lambda i: i.group != "clinical")
             lines: list[str] = []
@@ -309,12 +322,14 @@ def compare_view(
         data_rows.append({"field": key, "label": label, "values": values})
         csv_rows.append([key, label, *(" | ".join(c) if isinstance(c, list) else c for c in cells)])
     names = [display_name(s) for s in subs]
-    block = Block(_title(subs, names, jurisdiction), ["", *names], rows, layout="records")
+    title = _title(subs, names, jurisdiction) + (f"; status on {on.isoformat()}" if on else "")
+    block = Block(title, ["", *names], rows, layout="records")
     footnotes = cites.footnotes()
     data = {
         "substances": [s.id for s in subs],
         "jurisdiction": jurisdiction,
         "mode": "full" if full else "summary",
+        "on": iso(on) or None,
         "rows": data_rows,
         "sources": [source_json(n, src) for n, src in footnotes],
     }

@@ -2,7 +2,7 @@
 
 `import typer` alone costs several times a bare interpreter start. Calls such as
 ``psycompare status mdma --format json`` need none of it, so this module parses
-exactly the plain forms of list, show, compare, status, side-effects, sources,
+exactly the plain forms of list, show, compare, status, timeline, side-effects, sources,
 search and interactions and hands anything else (help, completion, an unknown or repeated option, a
 value Typer would convert or reject, ``--``) to the Typer app by returning None.
 Both paths run the same `commands` functions; the test suite checks that they
@@ -32,8 +32,19 @@ _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, st
         {},
     ),
     "show": (commands.show, MANY, {**_FORMAT, "--section": "section", "-s": "section"}, {}),
-    "compare": (commands.compare, MANY, {**_FORMAT, **_JURISDICTION, "--fields": "fields"}, {"--full": "full"}),
-    "status": (commands.status, ANY, {**_FORMAT, **_JURISDICTION}, {"--all": "all_"}),
+    "compare": (
+        commands.compare,
+        MANY,
+        {**_FORMAT, **_JURISDICTION, "--fields": "fields", "--as-of": "as_of"},
+        {"--full": "full"},
+    ),
+    "status": (commands.status, ANY, {**_FORMAT, **_JURISDICTION, "--as-of": "as_of"}, {"--all": "all_"}),
+    "timeline": (
+        commands.timeline,
+        ANY,
+        {**_FORMAT, **_JURISDICTION, "--since": "since", "--until": "until", "--kind": "kind"},
+        {},
+    ),
     "side-effects": (commands.side_effects, MANY, {**_FORMAT, "--setting": "setting"}, {"--serious": "serious"}),
     "sources": (commands.sources, MANY, _FORMAT, {}),
     "search": (commands.search, ONE, _FORMAT, {}),

@@ -102,6 +102,33 @@ class StatusEntry(NamedTuple):
     schedule_since: Date | None = None  # when the current schedule took effect
     schedule_sources: tuple[str, ...] = ()  # the sources for the schedule alone (default: sources)
     short_sources: tuple[str, ...] = ()  # the sources for the short form alone (default: sources)
+    since: Date | None = None  # when this status (approval and schedule together) took effect
+    origin: str = ""
+
+    @property
+    def schedule_sources_or_all(self) -> tuple[str, ...]:
+        return self.schedule_sources or self.sources
+
+
+class PastStatus(NamedTuple):
+    """A superseded status entry: what held in one jurisdiction from ``since`` (or always) until ``until``."""
+
+    jurisdiction: str
+    regulator: str
+    approval: str
+    schedule: str
+    as_of: Date
+    sources: tuple[str, ...]
+    until: Date  # the day the next status took effect (this one no longer held)
+    indications: tuple[str, ...] = ()
+    programme: str = ""
+    note: str = ""
+    short: str = ""
+    schedule_code: str = ""
+    schedule_since: Date | None = None
+    schedule_sources: tuple[str, ...] = ()
+    short_sources: tuple[str, ...] = ()
+    since: Date | None = None  # None: the sources say it held for all earlier dates
     origin: str = ""
 
     @property
@@ -118,6 +145,7 @@ class Event(NamedTuple):
     text: str
     sources: tuple[str, ...]
     as_of: Date | None = None
+    application: str = ""  # the regulator's application number (NDA 211243, BLA ..., ANDA ...)
     origin: str = ""
 
 
@@ -216,6 +244,7 @@ class Trial(NamedTuple):
     as_of: Date | None = None
     short: str = ""
     key: bool = False  # shown as the record's key evidence in summaries
+    registry_ids: tuple[str, ...] = ()  # NCT02418585, EUCTR..., ISRCTN..., ACTRN...
     origin: str = ""
 
 
@@ -225,6 +254,23 @@ class Note(NamedTuple):
     claim: str
     correction: str
     sources: tuple[str, ...]
+    as_of: Date | None = None
+    origin: str = ""
+
+
+class Identifiers(NamedTuple):
+    """Standard identifiers for joining a record with other databases."""
+
+    sources: tuple[str, ...]
+    cas: str = ""  # CAS Registry Number of the base (free) form
+    cas_salts: tuple[str, ...] = ()  # CAS numbers of salts in use (the hydrochloride...)
+    unii: str = ""  # FDA GSRS Unique Ingredient Identifier
+    pubchem_cid: str = ""
+    inchikey: str = ""
+    chebi: str = ""  # CHEBI:12345
+    drugbank: str = ""  # DB01234
+    atc: tuple[str, ...] = ()  # WHO ATC codes
+    rxnorm: str = ""  # RxNorm concept id (RxCUI) of the ingredient
     as_of: Date | None = None
     origin: str = ""
 
@@ -251,6 +297,8 @@ class Substance(NamedTuple):
     duration: TimeRange | None = None
     trials: tuple[Trial, ...] = ()
     notes: tuple[Note, ...] = ()
+    status_history: tuple[PastStatus, ...] = ()
+    identifiers: Identifiers | None = None
     files: tuple[str, ...] = ()
 
     def status_for(self, jurisdiction: str) -> StatusEntry | None:

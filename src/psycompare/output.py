@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING
 
 from psycompare.errors import StdoutClosed, UsageError, WriteError
@@ -54,7 +54,9 @@ class Output:
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
         pager: bool = True,
+        info: Callable[[], dict[str, str] | None] | None = None,
     ) -> None:
+        self.info = info  # the dataset's version and date, asked only by machine formats
         out = stdout or sys.stdout
         if out is None:  # started with stdout closed (`>&-`)
             raise WriteError("output", "stdout is closed", stdout=True)
@@ -74,12 +76,21 @@ class Output:
         self.stdout.write(fit_encoding(text, self.encoding))
         self.stdout.flush()
 
-    def emit(self, view: View, disclaimer: bool = True) -> None:
-        """Write a view in the chosen format; human formats get the short disclaimer."""
+    def emit(self, view: View, disclaimer: bool = True, command: str = "") -> None:
+        """Write a view in the chosen format; human formats get the short disclaimer.
+
+        ``command`` names the command in the `meta` of JSON and TOML and picks the list
+        that `jsonl` streams (a command without one rejects jsonl before printing).
+        """
+        if self.format == "jsonl":
+            from psycompare.contract import STREAMS
+
+            if command not in STREAMS:
+                raise UsageError(f"--format jsonl is for list-shaped output; use json for {command or 'this command'}")
         if self.format in ("table", "plain", "markdown"):
             view = for_people(view)
         try:
-            self._emit(view)
+            self._emit(view, command)
         except BrokenPipeError:
             raise StdoutClosed from None
         except OSError as exc:  # a full disk, an I/O error: the user's problem, not a bug
@@ -87,7 +98,7 @@ class Output:
         if disclaimer and self.format in ("table", "plain"):
             self.note(DISCLAIMER)
 
-    def _emit(self, view: View) -> None:
+    def _emit(self, view: View, command: str) -> None:
         fmt = self.format
         if fmt in ("table", "plain", "markdown") and self.pager:
             from psycompare import pager
@@ -106,10 +117,19 @@ class Output:
         else:
             from psycompare.render import machine
 
-            if fmt == "json":
-                text = machine.render_json(view, ascii_only=not _is_utf(self.encoding))
+            if fmt == "csv":
+                text = machine.render_csv(view)
             else:
-                text = (machine.render_csv if fmt == "csv" else machine.render_toml)(view)
+                from psycompare.contract import STREAMS, meta
+
+                head = meta(command, self.info() if self.info else None)
+                ascii_only = not _is_utf(self.encoding)
+                if fmt == "jsonl":
+                    text = machine.render_jsonl(view, STREAMS[command], ascii_only=ascii_only)
+                elif fmt == "json":
+                    text = machine.render_json(view, head, ascii_only=ascii_only)
+                else:
+                    text = machine.render_toml(view, head)
             write_data(self.stdout, text, fmt)
 
     def _human(self, view: View, width: int | None) -> str:

@@ -120,6 +120,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("schedule_since", "date", required=False),
             Field("schedule_sources", "sources", required=False),
             Field("short_sources", "sources", required=False),
+            Field("since", "date", required=False),
             Field("as_of", "date"),
             SRC,
         ),
@@ -136,6 +137,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("text", "text"),
             SRC,
             AS_OF,
+            Field("application", "str", required=False, limit=40),
         ),
         many=True,
     ),
@@ -237,6 +239,7 @@ SECTIONS: tuple[Section, ...] = (
             AS_OF,
             Field("short", "str", required=False, limit=SHORT_TRIAL),
             Field("key", "bool", required=False),
+            Field("registry_ids", "strlist", required=False),
         ),
         many=True,
     ),
@@ -246,6 +249,49 @@ SECTIONS: tuple[Section, ...] = (
         model.Note,
         (Field("claim", "text"), Field("correction", "text"), SRC, AS_OF),
         many=True,
+    ),
+    Section(
+        "status_history",
+        "status_history",
+        model.PastStatus,
+        (
+            Field("jurisdiction", "jurisdiction"),
+            Field("regulator", "text"),
+            Field("approval", "str", choices=model.APPROVAL_STATES),
+            Field("indications", "strlist", required=False),
+            Field("schedule", "str"),
+            Field("programme", "str", required=False),
+            Field("note", "str", required=False),
+            Field("short", "str", required=False, limit=SHORT_STATUS),
+            Field("schedule_code", "str", required=False, limit=24),
+            Field("schedule_since", "date", required=False),
+            Field("schedule_sources", "sources", required=False),
+            Field("short_sources", "sources", required=False),
+            Field("since", "date", required=False),
+            Field("until", "date"),
+            Field("as_of", "date"),
+            SRC,
+        ),
+        many=True,
+    ),
+    Section(
+        "identifiers",
+        "identifiers",
+        model.Identifiers,
+        (
+            Field("cas", "str", required=False),
+            Field("cas_salts", "strlist", required=False),
+            Field("unii", "str", required=False),
+            Field("pubchem_cid", "str", required=False),
+            Field("inchikey", "str", required=False),
+            Field("chebi", "str", required=False),
+            Field("drugbank", "str", required=False),
+            Field("atc", "strlist", required=False),
+            Field("rxnorm", "str", required=False),
+            SRC,
+            AS_OF,
+        ),
+        many=False,
     ),
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
@@ -516,6 +562,7 @@ def validate_record(
         if not (trial.pmid or trial.doi):
             ck.add(("trials", i), "a trial needs a pmid or a doi")
     _check_ranks(ck, out)
+    _check_history_and_ids(ck, out)
     for i, tr in enumerate(out.get(key) for key in ("onset", "duration")):
         if tr is not None and tr.low > tr.high:
             ck.add((("onset", "duration")[i], "low"), "low is greater than high")
@@ -537,6 +584,90 @@ def _check_ranks(ck: _Checker, out: dict[str, Any]) -> None:
                 seen[item.top] = f"{key}[{i}]"
             if not item.short:
                 ck.add((key, i, "short"), "a ranked concern needs a short form")
+
+
+def _is_cas(s: str) -> bool:
+    """A CAS Registry Number with a valid check digit: 2-7 digits, 2 digits, 1 check digit."""
+    parts = s.split("-")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return False
+    if not (2 <= len(parts[0]) <= 7 and len(parts[1]) == 2 and len(parts[2]) == 1):
+        return False
+    digits = (parts[0] + parts[1])[::-1]
+    return sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10 == int(parts[2])
+
+
+def _is_inchikey(s: str) -> bool:
+    parts = s.split("-")
+    return [len(p) for p in parts] == [14, 10, 1] and all(set(p) <= _UPPER for p in parts)
+
+
+def _is_atc(s: str) -> bool:
+    return (
+        len(s) == 7
+        and s[0] in _UPPER
+        and s[1:3].isdigit()
+        and set(s[3:5]) <= _UPPER
+        and s[5:7].isascii()
+        and s[5:7].isdigit()
+    )
+
+
+def _digits(s: str) -> bool:
+    return 0 < len(s) <= 12 and s.isascii() and s.isdigit()
+
+
+IDENTIFIER_CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
+    "cas": (_is_cas, "a CAS number with a valid check digit, such as 6740-88-1"),
+    "cas_salts": (_is_cas, "a CAS number with a valid check digit, such as 1867-66-9"),
+    "unii": (lambda s: len(s) == 10 and set(s) <= _UPPER_DIGITS, "a 10-character UNII such as 690G0D6V8H"),
+    "pubchem_cid": (_digits, "a PubChem CID (digits)"),
+    "inchikey": (_is_inchikey, "a standard InChIKey (14-10-1 upper-case letters)"),
+    "chebi": (lambda s: s.startswith("CHEBI:") and _digits(s[6:]), "a ChEBI id such as CHEBI:6121"),
+    "drugbank": (lambda s: len(s) == 7 and s.startswith("DB") and _digits(s[2:]), "a DrugBank id such as DB01221"),
+    "atc": (_is_atc, "a 7-character ATC code such as N01AX03"),
+    "rxnorm": (_digits, "an RxNorm concept id (digits)"),
+}
+
+
+def _registry_id_ok(s: str) -> bool:
+    """NCT ids are checked exactly (NCT + 8 digits); other registries' ids need only a prefix and no spaces."""
+    if s.startswith("NCT"):
+        return len(s) == 11 and _digits(s[3:])
+    return 3 <= len(s) <= 40 and not any(c.isspace() for c in s) and s[:1] in _UPPER
+
+
+def _check_history_and_ids(ck: _Checker, out: dict[str, Any]) -> None:
+    """Dated status history, identifier formats and trial registry ids."""
+    for i, h in enumerate(out.get("status_history", ())):
+        if h.since is not None and h.since >= h.until:
+            ck.add(("status_history", i, "until"), "until must be after since")
+    spans: dict[str, list[tuple[int, Any, Any]]] = {}
+    for i, h in enumerate(out.get("status_history", ())):
+        spans.setdefault(h.jurisdiction, []).append((i, h.since, h.until))
+    for code, items in spans.items():
+        items.sort(key=lambda t: t[2])
+        for (_, _, prev_until), (j, since, _) in zip(items, items[1:], strict=False):
+            if since is None or since < prev_until:
+                ck.add(("status_history", j, "since"), f"overlaps an earlier {code} history entry")
+        current = next((e for e in out.get("status", ()) if e.jurisdiction == code), None)
+        if current is not None and current.since is not None and current.since < items[-1][2]:
+            ck.add(("status_history", items[-1][0], "until"), f"ends after the current {code} status took effect")
+    ids = out.get("identifiers")
+    if ids is not None:
+        for name, (check, what) in IDENTIFIER_CHECKS.items():
+            value = getattr(ids, name)
+            for v in value if isinstance(value, tuple) else (value,):
+                if v and not check(v):
+                    ck.add(("identifiers", name), f"{v!r} is not {what}")
+    for i, trial in enumerate(out.get("trials", ())):
+        bad = [r for r in trial.registry_ids if not _registry_id_ok(r)]
+        if bad:
+            ck.add(("trials", i, "registry_ids"), f"{bad[0]!r} is not a registry id such as NCT02418585")
+    for i, ev in enumerate(out.get("events", ())):
+        kind, _, number = ev.application.partition(" ")
+        if ev.application and not (kind.isupper() and number.strip() and not any(c.isspace() for c in number)):
+            ck.add(("events", i, "application"), "expected a type and a number, such as NDA 211243 or BLA 125320")
 
 
 def completeness(sub: model.Substance) -> list[tuple[Path_, str]]:

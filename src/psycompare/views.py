@@ -372,6 +372,11 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
                     c.row(["class", sub.class_.text], sub.class_),
                     c.row(["summary", sub.summary.text], sub.summary),
                     c.row(["mechanism", sub.mechanism.text], sub.mechanism),
+                    *(
+                        [c.row(["identifiers", identifiers_text(sub.identifiers)], sub.identifiers)]
+                        if sub.identifiers
+                        else []
+                    ),
                 ],
             )
         )
@@ -388,7 +393,7 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
                 "milestones",
                 ["date", "where", "kind", "what"],
                 [
-                    c.row([e.date.isoformat(), e.jurisdiction, words(e.kind), e.text], e)
+                    c.row([e.date.isoformat(), e.jurisdiction, words(e.kind), _with_application(e)], e)
                     for e in sorted(sub.events, key=lambda e: e.date)
                 ],
             ),
@@ -438,7 +443,7 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
                             tr.population,
                             tr.primary_endpoint,
                             tr.result,
-                            f"PMID {tr.pmid}" if tr.pmid else f"doi:{tr.doi}",
+                            "; ".join([f"PMID {tr.pmid}" if tr.pmid else f"doi:{tr.doi}", *tr.registry_ids]),
                         ],
                         tr,
                     )
@@ -486,6 +491,30 @@ def _interaction_rows(ds: Dataset, c: Citer, sub: model.Substance) -> list[Row]:
             r = h.rule
             rows.append(c.row([p.b.name, r.severity, r.text], r))
     return rows
+
+
+def identifiers_text(ids: model.Identifiers) -> str:
+    """CAS 6740-88-1 (salt 1867-66-9); UNII ...; PubChem CID ...: the identifiers a record has."""
+    parts = []
+    if ids.cas or ids.cas_salts:
+        salts = f" (salt {', '.join(ids.cas_salts)})" if ids.cas_salts else ""
+        parts.append(f"CAS {ids.cas or '-'}{salts}")
+    for label, value in (
+        ("UNII", ids.unii),
+        ("PubChem CID", ids.pubchem_cid),
+        ("InChIKey", ids.inchikey),
+        ("ChEBI", ids.chebi.removeprefix("CHEBI:")),
+        ("DrugBank", ids.drugbank),
+        ("ATC", ", ".join(ids.atc)),
+        ("RxNorm", ids.rxnorm),
+    ):
+        if value:
+            parts.append(f"{label} {value}")
+    return "; ".join(parts)
+
+
+def _with_application(e: model.Event) -> str:
+    return f"{e.text} ({e.application})" if e.application else e.text
 
 
 def _dated(row: Row, d: date) -> Row:
@@ -551,7 +580,8 @@ def _jmatch(code: str, want: str | None) -> bool:
     return want is None or code.upper() == want or code.upper().startswith(want + "-")
 
 
-def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | None) -> View:
+def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | None, on: date | None = None) -> View:
+    """Status per jurisdiction with its milestones; ``on`` a date: what held that day (history.py)."""
     want = jurisdiction.upper() if jurisdiction else None
     blocks: list[Block] = []
     notes: list[Footnotes] = []
@@ -560,10 +590,28 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
     shared = Citations(ds) if len(subs) > 1 else None
     for sub in subs:
         c = Citer(ds, sub, shared)
-        entries = [e for e in sub.status if _jmatch(e.jurisdiction, want)]
-        events = sorted((e for e in sub.events if _jmatch(e.jurisdiction, want)), key=lambda e: e.date)
+        missing: list[str] = []
+        if on is None:
+            entries: list[Any] = [e for e in sub.status if _jmatch(e.jurisdiction, want)]
+            events = sorted((e for e in sub.events if _jmatch(e.jurisdiction, want)), key=lambda e: e.date)
+        else:
+            from psycompare import history
+
+            codes = [j for j in history.jurisdictions(sub) if _jmatch(j, want)]
+            if want and want not in codes:
+                codes.insert(0, want)
+            found = [(j, history.status_on(sub, j, on)) for j in codes]
+            entries = [e for _, e in found if e is not None]
+            missing = [j for j, e in found if e is None]
+            events = sorted(
+                (e for e in sub.events if _jmatch(e.jurisdiction, want) and e.date <= on), key=lambda e: e.date
+            )
         status_rows = [_dated(c.row(_status_cells(e), e), e.as_of) for e in entries]
-        if want and not entries:
+        status_rows += [
+            Row([j, "not recorded", "not recorded", "not recorded", "-", "-", f"no status recorded for {on}"])
+            for j in missing
+        ]
+        if want and not entries and on is None:
             status_rows = [
                 Row(
                     [
@@ -571,15 +619,16 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
                         "not recorded",
                         "not recorded",
                         "not recorded",
-                        "not recorded",
-                        "not recorded",
+                        "-",
+                        "-",
                         "no status recorded for this jurisdiction",
                     ]
                 )
             ]
+        title = f"{sub.name}: regulatory status" + (f" on {on.isoformat()}" if on else "")
         blocks.append(
             Block(
-                f"{sub.name}: regulatory status",
+                title,
                 ["where", "regulator", "approval", "schedule", "programme", "indications", "note"],
                 status_rows,
             )
@@ -598,10 +647,13 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
                 "id": sub.id,
                 "name": sub.name,
                 "status": [fact_json(e, sub, ds.layered) for e in entries],
+                "not_recorded": missing,
                 "events": [fact_json(e, sub, ds.layered) for e in events],
                 "sources": [source_json(n, s) for n, s in c.source_list()],
             }
         )
+        for j in missing:
+            csv_rows.append([sub.id, "status", j, iso(on), "", "not-recorded", "", "", "", "", ""])
         for e in entries:
             csv_rows.append(
                 [
@@ -648,7 +700,8 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
         "sources",
     ]
     notes = [shared.as_footnotes()] if shared else notes
-    return View({"substances": data, "jurisdiction": want}, blocks, header, csv_rows, notes)
+    view_data = {"substances": data, "jurisdiction": want, "on": iso(on) or None}
+    return View(view_data, blocks, header, csv_rows, notes)
 
 
 # -------------------------------------------------------------------------------------------

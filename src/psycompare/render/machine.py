@@ -8,12 +8,23 @@ from typing import Any
 from psycompare.views import View
 
 
-def render_json(view: View, ascii_only: bool = False) -> str:
+def render_json(view: View, meta: dict[str, Any] | None = None, ascii_only: bool = False) -> str:
+    """One compact JSON document, opening with the `meta` object (contract.py) when given;
+    ``ascii_only`` writes \\uXXXX escapes for a stdout that cannot encode UTF-8."""
     import json
 
+    data = {"meta": meta, **view.data} if meta is not None else view.data
     # compact: the C encoder is only used without indent (5-10x faster); `jq .` pretty-prints.
     # Views build trees, never cycles, so the encoder's cycle check is skipped (-20% on big lists).
-    return json.dumps(view.data, ensure_ascii=ascii_only, separators=(",", ":"), check_circular=False) + "\n"
+    return json.dumps(data, ensure_ascii=ascii_only, separators=(",", ":"), check_circular=False) + "\n"
+
+
+def render_jsonl(view: View, key: str, ascii_only: bool = False) -> str:
+    """One compact JSON object per line: the items of the view's list ``key`` (no meta)."""
+    import json
+
+    enc = json.JSONEncoder(ensure_ascii=ascii_only, separators=(",", ":"), check_circular=False)
+    return "".join(enc.encode(item) + "\n" for item in view.data[key])
 
 
 def render_csv(view: View) -> str:
@@ -38,7 +49,8 @@ def drop_none(value: Any) -> Any:
     return value
 
 
-def render_toml(view: View) -> str:
+def render_toml(view: View, meta: dict[str, Any] | None = None) -> str:
     import tomli_w
 
-    return tomli_w.dumps(drop_none(view.data))
+    data = {"meta": meta, **view.data} if meta is not None else view.data
+    return tomli_w.dumps(drop_none(data))

@@ -1,0 +1,41 @@
+"""Status on a date: the entry that held in a jurisdiction, from the record's dated history.
+
+A current ``status`` entry holds from its ``since`` date; a ``status_history`` entry from
+its ``since`` (or, without one, for every earlier date) until the day before its
+``until``. A current entry without ``since`` holds from the last history entry's
+``until`` when there is one; otherwise it is known only from its ``as_of`` date. Before
+the first recorded fact the answer is None: not recorded. Nothing here guesses from text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from psycompare import model
+
+Entry = model.StatusEntry | model.PastStatus
+
+
+def jurisdictions(sub: model.Substance) -> list[str]:
+    """Every jurisdiction the record has a current or past status for, current ones first."""
+    return list(dict.fromkeys([*(e.jurisdiction for e in sub.status), *(h.jurisdiction for h in sub.status_history)]))
+
+
+def start_of(sub: model.Substance, entry: model.StatusEntry) -> date:
+    """The first day the current entry is known to hold."""
+    if entry.since is not None:
+        return entry.since
+    past = [h.until for h in sub.status_history if h.jurisdiction == entry.jurisdiction]
+    return max(past) if past else entry.as_of
+
+
+def status_on(sub: model.Substance, jurisdiction: str, day: date) -> Entry | None:
+    """The status that held in one jurisdiction on a day, or None when none is recorded for it."""
+    want = jurisdiction.upper()
+    current = next((e for e in sub.status if e.jurisdiction.upper() == want), None)
+    if current is not None and day >= start_of(sub, current):
+        return current
+    for h in sub.status_history:
+        if h.jurisdiction.upper() == want and day < h.until and (h.since is None or day >= h.since):
+            return h
+    return None

@@ -1,0 +1,225 @@
+"""Timeline, status on a date (--as-of), data diff, identifiers (issue 13)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from psycompare import history, schema
+from psycompare.dataset import Dataset
+
+from .conftest import BUNDLED, Run
+
+FORMATS = ["table", "plain", "json", "csv", "markdown", "toml", "jsonl"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_timeline_prints_in_every_format(run: Run, fmt: str) -> None:
+    code, out, err = run("timeline", "mdma", "esketamine", "-f", fmt)
+    assert code == 0, err
+    assert "2019-03-05" in out and "1985-07-01" in out
+
+
+def test_timeline_is_in_date_order_across_all_substances(run: Run) -> None:
+    _, out, _ = run("timeline", "-f", "json")
+    events = json.loads(out)["events"]
+    assert [e["date"] for e in events] == sorted(e["date"] for e in events)
+    assert {e["substance"] for e in events} == set(Dataset().ids())
+
+
+def test_timeline_filters(run: Run) -> None:
+    _, out, _ = run(
+        "timeline", "--since", "2019-01-01", "--until", "2020-12-31", "-j", "US", "--kind", "approval", "-f", "csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and all("2019-01-01" <= r["date"] <= "2020-12-31" for r in rows)
+    assert {r["kind"] for r in rows} == {"approval"} and {r["jurisdiction"] for r in rows} == {"US"}
+    assert any(r["application"] == "NDA 211243" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["timeline", "--since", "2020-13-01"], "--since expects a date"),
+        (["timeline", "--since", "2021-01-01", "--until", "2020-01-01"], "--since is after --until"),
+        (["timeline", "--kind", "party"], "unknown event kind"),
+        (["status", "mdma", "--as-of", "yesterday"], "--as-of expects a date"),
+    ],
+)
+def test_bad_dates_and_kinds_are_usage_errors(run: Run, argv: list[str], message: str) -> None:
+    code, out, err = run(*argv)
+    assert code == 2 and out == "" and message in err
+
+
+def _status(run: Run, name: str, code: str, on: str) -> list[dict[str, object]]:
+    _, out, _ = run("status", name, "-j", code, "--as-of", on, "-f", "json")
+    sub = json.loads(out)["substances"][0]
+    return [*sub["status"], *({"jurisdiction": j, "approval": None} for j in sub["not_recorded"])]
+
+
+def test_esketamine_was_not_approved_in_the_us_before_2019_03_05(run: Run) -> None:
+    (before,) = _status(run, "esketamine", "US", "2019-03-04")
+    (after,) = _status(run, "esketamine", "US", "2019-03-05")
+    assert before["approval"] == "not-approved"
+    assert after["approval"] == "approved" and len(after["indications"]) == 1  # type: ignore[arg-type]
+
+
+def test_psilocybin_was_not_prescribable_in_australia_before_2023_07_01(run: Run) -> None:
+    (before,) = _status(run, "psilocybin", "AU", "2023-06-30")
+    (after,) = _status(run, "psilocybin", "AU", "2023-07-01")
+    assert before["approval"] == "not-approved" and before["schedule_code"] == "S9"
+    assert after["approval"] == "restricted-access"
+
+
+def test_mdma_was_not_scheduled_in_the_us_before_its_1985_emergency_scheduling(run: Run) -> None:
+    (before,) = _status(run, "mdma", "US", "1985-06-30")
+    (after,) = _status(run, "mdma", "US", "1985-07-01")
+    assert before["schedule_code"] == "none" and before["schedule"] == ""
+    assert after["schedule_code"] == "C-I"
+
+
+def test_before_the_first_recorded_fact_the_answer_is_not_recorded(run: Run) -> None:
+    (row,) = _status(run, "esketamine", "US", "1990-01-01")
+    assert row["approval"] is None
+    code, out, _ = run("status", "esketamine", "-j", "US", "--as-of", "1990-01-01", "-f", "plain")
+    assert code == 0 and "not recorded" in out
+    _, out, _ = run("compare", "esketamine", "mdma", "--as-of", "1990-01-01", "--fields", "status", "-f", "csv")
+    assert "No US status recorded for 1990-01-01" in out
+
+
+def test_compare_as_of_uses_the_history(run: Run) -> None:
+    _, out, _ = run("compare", "mdma", "psilocybin", "-j", "AU", "--as-of", "2023-03-01", "-f", "json")
+    doc = json.loads(out)
+    assert doc["on"] == "2023-03-01"
+    status = next(r for r in doc["rows"] if r["field"] == "status")
+    assert {v[0]["approval"] for v in status["values"].values()} == {"not-approved"}
+
+
+def test_status_on_follows_since_and_until() -> None:
+    sub = Dataset().get("mdma")
+    assert history.status_on(sub, "US", date(1986, 12, 1)).schedule_code == "C-I"  # type: ignore[union-attr]
+    assert history.status_on(sub, "US", date(1987, 12, 1)) is None  # the vacated rule: a gap, not a guess
+    assert history.status_on(sub, "US", date(2000, 1, 1)) == sub.status_for("US")
+    # an entry without `since` and no history is known only from its as_of date
+    gb = sub.status_for("GB")
+    assert gb is not None and history.status_on(sub, "GB", gb.as_of) == gb
+    assert history.status_on(sub, "GB", date(2000, 1, 1)) is None
+
+
+def _record(data: Path, name: str) -> Path:
+    return data / "substances" / f"{name}.toml"
+
+
+def test_history_entries_are_validated(data_copy: Path, run: Run) -> None:
+    path = _record(data_copy, "mdma")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("until = 1986-11-13", "until = 1985-01-01"), "utf-8")
+    code, out, _ = run("data", "validate", str(data_copy))
+    assert code == 1 and "status_history" in out and "until must be after since" in out
+
+
+def test_history_entry_needs_sources_and_until(data_copy: Path, run: Run) -> None:
+    path = _record(data_copy, "psilocybin")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("until = 2023-07-01\n", "", 1), "utf-8")
+    code, out, _ = run("data", "validate", str(data_copy))
+    assert code == 1 and "missing required field 'until'" in out
+
+
+def test_identifiers_are_checked(data_copy: Path, run: Run) -> None:
+    path = _record(data_copy, "ketamine")
+    path.write_text(path.read_text("utf-8").replace('cas = "6740-88-1"', 'cas = "6740-88-2"'), "utf-8")
+    code, out, _ = run("data", "validate", str(data_copy))
+    assert code == 1 and "valid check digit" in out
+
+
+@pytest.mark.parametrize("name", ["6740-88-1", "1867-66-9", "690g0d6v8h", "33643-47-9", "QUC7NX6WMB"])
+def test_names_resolve_through_cas_and_unii(run: Run, name: str) -> None:
+    code, out, err = run("show", name, "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["substances"][0]["identifiers"] is not None
+
+
+def test_names_resolve_through_trial_registry_ids(data_copy: Path, run: Run) -> None:
+    path = _record(data_copy, "mdma")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("[[trials]]\n", '[[trials]]\nregistry_ids = ["NCT99999999"]\n', 1), "utf-8")
+    code, out, err = run("--no-bundled", "--data", str(data_copy), "show", "nct99999999", "-s", "trials", "-f", "plain")
+    assert code == 0, err
+    assert "NCT99999999" in out
+
+
+def test_show_prints_identifiers(run: Run) -> None:
+    _, out, _ = run("show", "ketamine", "-s", "identity", "-f", "plain")
+    assert "CAS 6740-88-1 (salt 1867-66-9)" in out and "UNII 690G0D6V8H" in out
+
+
+def test_every_identifier_check_accepts_the_bundled_values() -> None:
+    for sid in Dataset().ids():
+        ids = Dataset().load(sid).identifiers
+        if ids is None:
+            continue
+        for name, (check, _) in schema.IDENTIFIER_CHECKS.items():
+            value = getattr(ids, name)
+            assert all(check(v) for v in (value if isinstance(value, tuple) else (value,)) if v)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_data_diff_reports_fact_changes(data_copy: Path, tmp_path: Path, run: Run, fmt: str) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(BUNDLED, old)
+    path = _record(data_copy, "mdma")
+    text = path.read_text("utf-8")
+    path.write_text(
+        text.replace(
+            'schedule_code = "C-I"\nschedule_since = 1988-03-23',
+            'schedule_code = "C-II"\nschedule_since = 1988-03-23',
+            1,
+        ),
+        "utf-8",
+    )
+    shutil.rmtree(data_copy / "substances" / "lsd.toml", ignore_errors=True)
+    (data_copy / "substances" / "lsd.toml").unlink(missing_ok=True)
+    code, out, err = run("data", "diff", str(old), str(data_copy), "-f", fmt)
+    assert code == 0, err
+    assert "C-II" in out and "lsd" in out
+
+
+def test_data_diff_json_is_fact_by_fact(data_copy: Path, tmp_path: Path, run: Run) -> None:
+    path = _record(data_copy, "mdma")
+    text = path.read_text("utf-8")
+    path.write_text(
+        text.replace(
+            'schedule_code = "C-I"\nschedule_since = 1988-03-23',
+            'schedule_code = "C-II"\nschedule_since = 1988-03-23',
+            1,
+        ),
+        "utf-8",
+    )
+    _, out, _ = run("data", "diff", str(BUNDLED), str(data_copy), "-f", "json")
+    doc = json.loads(out)
+    assert doc["counts"] == {"added": 0, "removed": 0, "changed": 1}
+    (change,) = doc["changes"]
+    assert change == {
+        "change": "changed",
+        "area": "record",
+        "substance": "mdma",
+        "path": "status[US]",
+        "field": "schedule_code",
+        "old": "C-I",
+        "new": "C-II",
+    }
+    _, out, _ = run("data", "diff", str(BUNDLED), str(BUNDLED), "-f", "json")
+    assert json.loads(out)["changes"] == []
+
+
+def test_changelog_names_the_current_dataset_version() -> None:
+    info = Dataset().info()
+    assert info is not None
+    assert f"## {info.version}" in (BUNDLED / "CHANGELOG.md").read_text("utf-8")
