@@ -518,8 +518,18 @@ def _with_application(e: model.Event) -> str:
 
 
 def _dated(row: Row, d: date) -> Row:
-    """Status entries always show their own as-of date."""
-    return row._replace(as_of=d)
+    """A status entry's own as-of date (the row already shows it when it differs from the record's)."""
+    return row
+
+
+def _schedule_short(e: model.StatusEntry) -> str:
+    """The schedule as its short code and the year it took effect; words for none or unknown."""
+    code = e.schedule_code
+    if code == "none":
+        return "not controlled"
+    if not code or code == "unknown":
+        return "not recorded"
+    return code + (f" since {e.schedule_since.year}" if e.schedule_since else "")
 
 
 def _delivery_rows(c: Citer, sub: model.Substance) -> list[Row]:
@@ -625,7 +635,24 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
                     ]
                 )
             ]
-        title = f"{sub.name}: regulatory status" + (f" on {on.isoformat()}" if on else "")
+        title = f"{display_name(sub)}: regulatory status" + (
+            f" on {on.isoformat()}" if on else f" (facts as of {sub.reviewed.isoformat()} unless dated)"
+        )
+        if len(entries) > 1:  # the short answer first: one line per jurisdiction
+            blocks.append(
+                Block(
+                    f"{display_name(sub)}: at a glance" + (f" on {on.isoformat()}" if on else ""),
+                    ["where", "status", "schedule"],
+                    [
+                        Row(
+                            [e.jurisdiction, e.short or words(e.approval), _schedule_short(e)],
+                            c.cite(tuple(dict.fromkeys((*(e.short_sources or e.sources), *e.schedule_sources_or_all)))),
+                        )
+                        for e in entries
+                    ],
+                    layout="grid",
+                )
+            )
         blocks.append(
             Block(
                 title,
