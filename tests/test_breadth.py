@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import tomllib
 
 import pytest
@@ -20,9 +21,8 @@ from psycompare.overview import schedule_parts
 from .test_fastpath import call
 
 NEW = ["dmt", "5-meo-dmt", "ibogaine", "mescaline", "methylone", "dextromethorphan-bupropion"]
-# What every record covers today. NZ, CH and DE are not done yet (see
-# docs/dataset/unconfirmed-breadth.md); add them here when they are.
-JURISDICTIONS = {"US", "CA", "GB", "EU", "AU", "INTL"}
+# What every record covers (issue 14 point 2); entries no primary source could confirm are in GAPS.
+JURISDICTIONS = {"US", "CA", "GB", "EU", "AU", "INTL", "NZ", "CH", "DE"}
 FORMATS = ["table", "plain", "json", "csv", "markdown", "toml"]
 runner = CliRunner()
 
@@ -35,7 +35,20 @@ def test_at_least_13_substances_and_all_complete() -> None:
 
 
 # Entries left out because no primary source could be cited (docs/dataset/unconfirmed-breadth.md).
-GAPS = {"methylone": {"EU", "INTL"}}
+GAPS = {
+    "methylone": {"EU", "INTL", "NZ", "CH"},
+    "ketamine": {"CH"},
+    "lsd": {"NZ"},
+    "psilocybin": {"CH"},
+    "mdma": {"NZ", "CH"},
+    "dmt": {"NZ", "CH"},
+    "mescaline": {"NZ", "CH"},
+    "5-meo-dmt": {"NZ", "CH"},
+    "ibogaine": {"NZ", "CH", "DE"},
+    "sertraline": {"NZ", "CH", "DE"},
+    "paroxetine": {"NZ", "CH", "DE"},
+    "dextromethorphan-bupropion": {"NZ", "CH"},
+}
 
 
 @pytest.mark.parametrize("sid", Dataset().ids())
@@ -168,3 +181,28 @@ def test_typer_documents_the_options() -> None:
     for opt in ("--class", "--approval", "--jurisdiction", "--schedule"):
         assert opt in out
     assert "--all" in runner.invoke(app, ["status", "--help"]).output
+
+
+def test_gaps_are_real_and_listed() -> None:
+    """A gap that has since been filled must leave GAPS, and every gap is named in the closing note."""
+    ds = Dataset()
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "docs", "dataset", "unconfirmed-breadth.md"), encoding="utf-8") as f:
+        doc = f.read()
+    for sid, missing in GAPS.items():
+        have = {e.jurisdiction for e in ds.load(sid).status}
+        assert not (missing & have), (sid, missing & have)
+        for code in missing - {"EU", "INTL"}:
+            assert f"{sid} {code}" in doc or f"{sid}: {code}" in doc, (sid, code)
+
+
+def test_new_jurisdiction_entries() -> None:
+    ds = Dataset()
+    for sid in ("lsd", "psilocybin", "mdma", "dmt", "mescaline", "5-meo-dmt"):
+        assert ds.load(sid).status_for("DE").schedule_code == "BtMG Anl. I", sid
+    assert ds.load("methylone").status_for("DE").schedule_code == "BtMG Anl. II"
+    assert ds.load("lsd").status_for("CH").schedule_code == "BetmVV-EDI d"
+    ket = ds.load("ketamine").status_for("NZ")
+    assert ket.schedule_code == "Class C" and ket.schedule_since.isoformat() == "2010-12-01"
+    assert ds.load("esketamine").status_for("CH").approval == "approved"
+    assert ds.load("psilocybin").status_for("NZ").approval == "restricted-access"
