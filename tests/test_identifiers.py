@@ -1,0 +1,65 @@
+"""Identifiers on every bundled record (issue 13, point 5)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from psycompare import schema
+from psycompare.dataset import Dataset
+
+from .conftest import Run
+
+# Records with no CAS number or UNII yet, and why. The test fails when one of them gains one,
+# so the list cannot go stale.
+NOT_YET = {
+    "5-meo-dmt": "no CAS number or UNII confirmed in a citable source yet",
+    "dextromethorphan-bupropion": "a fixed-dose combination has no single CAS number or UNII",
+}
+
+
+def _has_cas_or_unii(sid: str) -> bool:
+    ids = Dataset().load(sid).identifiers
+    return ids is not None and bool(ids.cas or ids.unii)
+
+
+def test_every_bundled_record_has_a_cas_number_or_unii() -> None:
+    missing = {sid for sid in Dataset().ids() if not _has_cas_or_unii(sid)}
+    assert missing == set(NOT_YET)
+
+
+def test_every_bundled_identifier_table_cites_a_source() -> None:
+    for sid in Dataset().ids():
+        ids = Dataset().load(sid).identifiers
+        assert ids is None or ids.sources, sid
+
+
+def test_bundled_registry_ids_and_applications_are_well_formed() -> None:
+    ds = Dataset()
+    seen = 0
+    for sid in ds.ids():
+        sub = ds.load(sid)
+        for trial in sub.trials:
+            for reg in trial.registry_ids:
+                assert schema._registry_id_ok(reg), (sid, reg)
+                seen += 1
+        for ev in sub.events:
+            if ev.application:
+                kind, _, number = ev.application.partition(" ")
+                assert kind in {"NDA", "BLA", "ANDA"} and number.isdigit(), (sid, ev.application)
+    assert seen > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("42542-10-9", "mdma"),  # a CAS number of the bundled data
+        ("2rv7212bp0", "psilocybin"),  # a UNII, in any case
+        ("NCT03537014", "mdma"),  # a trial's ClinicalTrials.gov id (MAPP1)
+    ],
+)
+def test_names_resolve_through_bundled_cas_unii_and_nct(run: Run, name: str, expected: str) -> None:
+    code, out, err = run("show", name, "-f", "json")
+    assert code == 0, err
+    assert [s["id"] for s in json.loads(out)["substances"]] == [expected]
