@@ -93,6 +93,18 @@ def complete_sections(incomplete: str) -> list[str]:
     return [head + k for k in SHOW_SECTIONS if k.startswith(last.lower())]
 
 
+def _jurisdiction_option(help_text: str) -> Any:
+    """`-j CODE` for commands where it is optional."""
+    return typer.Option(
+        "--jurisdiction",
+        "-j",
+        help=help_text,
+        autocompletion=complete_jurisdiction,
+        metavar="CODE",
+        show_default=False,
+    )
+
+
 def _examples(*lines: str) -> str:
     """An epilog Click prints as is (\\b keeps its line breaks)."""
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
@@ -210,14 +222,7 @@ def list_(
     ] = None,
     jurisdiction: Annotated[
         str | None,
-        typer.Option(
-            "--jurisdiction",
-            "-j",
-            help="Show (and filter on) this jurisdiction's approval and schedule instead of the US ones.",
-            autocompletion=complete_jurisdiction,
-            metavar="CODE",
-            show_default=False,
-        ),
+        _jurisdiction_option("Show (and filter on) this jurisdiction's approval and schedule instead of the US ones."),
     ] = None,
     schedule: Annotated[
         str | None,
@@ -315,15 +320,7 @@ def status(
         bool, typer.Option("--all", help="One row per substance for one jurisdiction (-j, default US).")
     ] = False,
     jurisdiction: Annotated[
-        str | None,
-        typer.Option(
-            "--jurisdiction",
-            "-j",
-            help="Only this jurisdiction (US also includes US states; UK means GB).",
-            autocompletion=complete_jurisdiction,
-            metavar="CODE",
-            show_default=False,
-        ),
+        str | None, _jurisdiction_option("Only this jurisdiction (US also includes US states; UK means GB).")
     ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
@@ -355,15 +352,7 @@ def timeline(
         typer.Option("--until", help="Up to this date, inclusive (YYYY-MM-DD).", metavar="DATE", show_default=False),
     ] = None,
     jurisdiction: Annotated[
-        str | None,
-        typer.Option(
-            "--jurisdiction",
-            "-j",
-            help="Only this jurisdiction (US also includes US states).",
-            autocompletion=complete_jurisdiction,
-            metavar="CODE",
-            show_default=False,
-        ),
+        str | None, _jurisdiction_option("Only this jurisdiction (US also includes US states).")
     ] = None,
     kind: Annotated[
         str | None,

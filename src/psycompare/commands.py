@@ -311,13 +311,11 @@ def export(
     write_data(sys.stdout, exp.dumps(ds, subs, fmt), fmt)
 
 
-def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
-    """Print every problem as file:line:col: field: message; exit code 1 when there are any."""
+def _data_dirs(s: Session, dirs: Sequence[Path]) -> list[Path]:
+    """The directories a `data` subcommand checks: those named, else the ones in use."""
     from pathlib import Path
 
     from psycompare.dataset import bundled_dir, env_data_dirs
-    from psycompare.output import write_err, write_out
-    from psycompare.validate import validate_dirs
 
     if dirs:
         targets = [d.expanduser() for d in dirs]
@@ -326,6 +324,15 @@ def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
     missing = [d for d in targets if not d.is_dir()]
     if missing:
         raise UsageError(f"not a directory: {missing[0]}")
+    return targets
+
+
+def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
+    """Print every problem as file:line:col: field: message; exit code 1 when there are any."""
+    from psycompare.output import write_err, write_out
+    from psycompare.validate import validate_dirs
+
+    targets = _data_dirs(s, dirs)
     problems = validate_dirs([d.resolve() for d in targets])
     write_out(sys.stdout, "".join(f"{p}\n" for p in problems))
     if problems:
@@ -367,24 +374,15 @@ def schema(s: Session, name: str | None = None) -> None:
 
 def data_stale(s: Session, dirs: Sequence[Path] = (), older_than: str = "12m") -> int:
     """Print every fact older than the dataset date by more than ``older_than``; exit 1 when any."""
-    from pathlib import Path
-
     from psycompare import stale
-    from psycompare.dataset import bundled_dir, env_data_dirs
+    from psycompare.dataset import bundled_dir
     from psycompare.output import write_err, write_out
 
     try:
         months = stale.parse_age(older_than)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if dirs:
-        targets = [d.expanduser() for d in dirs]
-    else:
-        targets = [Path(d) for d in ([bundled_dir()] if s.bundled else []) + [*env_data_dirs(), *s.data_dirs]]
-    missing = [d for d in targets if not d.is_dir()]
-    if missing:
-        raise UsageError(f"not a directory: {missing[0]}")
-    resolved = [d.resolve() for d in targets]
+    resolved = [d.resolve() for d in _data_dirs(s, dirs)]
     ref = stale.reference_date(resolved) or stale.reference_date([bundled_dir()])
     if ref is None:
         raise UsageError("no dataset.toml date to measure against")
