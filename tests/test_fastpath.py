@@ -163,11 +163,11 @@ def test_generated_lines_print_the_same_either_way(head: list[str], command: str
     assert call(argv, True) == call(argv, False), argv
 
 
-def _modules_after(argv: list[str], tmp_path: Path) -> str:
+def modules_after(argv: list[str], tmp_path: Path, watch: tuple[str, ...] = ("typer", "rich", "pathlib")) -> str:
+    """Run argv in a fresh interpreter; which of ``watch`` it imported, as a sorted list's repr."""
     code = (
         "import atexit, sys\n"
-        "atexit.register(lambda: print(sorted(m for m in ('typer', 'rich', 'pathlib') if m in sys.modules),"
-        " file=sys.stderr))\n"
+        f"atexit.register(lambda: print(sorted(m for m in {watch!r} if m in sys.modules), file=sys.stderr))\n"
         "from psycompare.entry import main\n"
         f"main({argv!r})\n"
     )
@@ -178,10 +178,10 @@ def _modules_after(argv: list[str], tmp_path: Path) -> str:
 
 
 def test_hot_commands_import_neither_typer_nor_rich(tmp_path: Path) -> None:
-    assert _modules_after(["status", "mdma", "--format", "json"], tmp_path) == "[]"
-    assert _modules_after(["compare", "ketamine", "mdma"], tmp_path) == "[]"
-    assert _modules_after(["compare", "ketamine", "mdma", "-f", "table"], tmp_path) == "['rich']"
-    assert _modules_after(["show", "mdma", "--help"], tmp_path) == "['pathlib', 'typer']"
+    assert modules_after(["status", "mdma", "--format", "json"], tmp_path) == "[]"
+    assert modules_after(["compare", "ketamine", "mdma"], tmp_path) == "[]"
+    assert modules_after(["compare", "ketamine", "mdma", "-f", "table"], tmp_path) == "['rich']"
+    assert modules_after(["show", "mdma", "--help"], tmp_path) == "['pathlib', 'typer']"
 
 
 def test_typer_choices_match_the_core() -> None:

@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -22,7 +19,7 @@ from psycompare.fastpath import parse
 from psycompare.validate import validate_dirs
 
 from .conftest import BUNDLED, MINIMAL_SOURCES, Run
-from .test_fastpath import call
+from .test_fastpath import call, modules_after
 
 FORMATS = ["table", "plain", "json", "csv", "markdown", "toml"]
 
@@ -299,17 +296,7 @@ def test_other_lines_go_to_typer_and_match(argv: list[str]) -> None:
 
 
 def _modules_after(argv: list[str], tmp_path: Path) -> str:
-    code = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print(sorted(m for m in ('typer', 'rich', 'pathlib', 'psycompare.interactions')"
-        " if m in sys.modules), file=sys.stderr))\n"
-        "from psycompare.entry import main\n"
-        f"main({argv!r})\n"
-    )
-    env = {**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "cache")}
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    return r.stderr.strip().splitlines()[-1]
+    return modules_after(argv, tmp_path, ("typer", "rich", "pathlib", "psycompare.interactions"))
 
 
 def test_interactions_load_only_when_asked(tmp_path: Path) -> None:
