@@ -368,3 +368,12 @@ def test_completion_quotes_ignores_case_and_completes_values() -> None:
     assert "spravato" in complete_name("Spra")
     assert "GB" in complete_jurisdiction("g")
     assert "status,schedule" in complete_fields("status,sch")
+
+
+@pytest.mark.parametrize(
+    ("typed", "sid"), [("ＭＤＭＡ", "mdma"), ("ｋｅｔａｍｉｎｅ", "ketamine"), ("Ｓｐｒａｖａｔｏ", "esketamine")]
+)
+def test_finding_25_fullwidth_names_resolve(typed: str, sid: str) -> None:
+    from psycompare.dataset import Dataset
+
+    assert Dataset().resolve(typed) == sid

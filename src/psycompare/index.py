@@ -44,7 +44,7 @@ from psycompare import __version__, model
 from psycompare.errors import Problem
 from psycompare.loader import load_info, load_sources, read_toml
 
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 RACY_NS = 2_000_000_000
 STALE_TMP_NS = 60 * 1_000_000_000  # a temp file of a dead writer older than this is litter
 ABANDONED_TMP_NS = 3600 * 1_000_000_000  # any temp file older than this is litter
@@ -62,7 +62,11 @@ def _now() -> int:
 
 
 def normalize(name: str) -> str:
-    """The lookup key of a name: case-folded, whitespace collapsed."""
+    """The lookup key of a name: NFKC-folded (fullwidth ＭＤＭＡ is MDMA), case-folded, whitespace collapsed."""
+    if not name.isascii():
+        import unicodedata  # only for non-ASCII names: a C module, but no need to load it for "mdma"
+
+        name = unicodedata.normalize("NFKC", name)
     return " ".join(name.casefold().split())
 
 
