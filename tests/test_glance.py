@@ -377,3 +377,8 @@ def test_finding_25_fullwidth_names_resolve(typed: str, sid: str) -> None:
     from psycompare.dataset import Dataset
 
     assert Dataset().resolve(typed) == sid
+
+
+def test_finding_25_empty_data_dir_is_a_usage_error(run: Run) -> None:
+    code, _, err = run("--data", "", "list")
+    assert code == 2 and "--data needs a directory" in err

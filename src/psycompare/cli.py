@@ -161,9 +161,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     data: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
-            "--data", help="Extra data directory (repeatable); also $PSYCOMPARE_DATA, a path list.", show_default=False
+            "--data",
+            help="Extra data directory (repeatable); also $PSYCOMPARE_DATA, a path list.",
+            metavar="DIR",
+            show_default=False,
         ),
     ] = None,
     no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Use only the --data directories.")] = False,
@@ -188,6 +191,8 @@ def _main(
 
     Global options may also follow the command. Not medical advice.
     """
+    if any(not d.strip() for d in data or ()):  # a str, not a Path: Path("") would mean the current folder
+        raise UsageError("--data needs a directory, got an empty value")
     STATE.session = commands.Session(data or [], bundled=not no_bundled, no_color=no_color, no_pager=no_pager)
     commands.set_debug(debug)
 
