@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from psycompare.dataset import BUNDLED
 from psycompare.interactions import NO_RECORD, Hit, InteractionData, Pair, Partner
-from psycompare.views import Block, Footnotes, Row, View, iso, source_json
+from psycompare.views import Block, Footnotes, Row, View, iso, source_json, words
 
 if TYPE_CHECKING:
     from psycompare.dataset import Dataset
@@ -91,7 +91,15 @@ def pairs_view(ds: Dataset, data: InteractionData, asked: list[tuple[str, Partne
             rule = f"{_name(data, h.left, p.a)} + {_name(data, h.right, p.b)}{via_text(data, h)}"
             rows.append(
                 Row(
-                    [r.severity, r.effect, what, r.setting, r.evidence, r.management or "-", rule],
+                    [
+                        r.severity,
+                        words(r.effect),
+                        what,
+                        words(r.setting) + " use",
+                        words(r.evidence),
+                        r.management or "none recorded",
+                        rule,
+                    ],
                     nums.cite(r.sources),
                     r.as_of if r.as_of and r.as_of != data.reviewed else None,
                     r.origin if layered and r.origin != BUNDLED else "",

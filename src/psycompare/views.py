@@ -753,7 +753,7 @@ def side_effects_view(ds: Dataset, subs: list[model.Substance], setting: str | N
             Block(
                 f"{sub.name}: side effects",
                 ["setting", "frequency", "severity", "effect", "detail"],
-                [c.row([s.setting, s.frequency, s.severity, s.text, s.note], s) for s in items]
+                [c.row([words(s.setting), words(s.frequency), s.severity, s.text, s.note], s) for s in items]
                 or [Row(["", "", "", "none recorded for this filter", ""])],
             )
         )
