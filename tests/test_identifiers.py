@@ -57,6 +57,10 @@ def test_bundled_registry_ids_and_applications_are_well_formed() -> None:
         ("42542-10-9", "mdma"),  # a CAS number of the bundled data
         ("2rv7212bp0", "psilocybin"),  # a UNII, in any case
         ("NCT03537014", "mdma"),  # a trial's ClinicalTrials.gov id (MAPP1)
+        ("nct03113968", "ketamine"),  # ELEKT-D, in any case
+        ("NCT03039192", "esketamine"),  # ASPIRE I
+        ("NCT02493868", "esketamine"),  # SUSTAIN-1
+        ("NCT04019704", "dextromethorphan-bupropion"),  # GEMINI
     ],
 )
 def test_names_resolve_through_bundled_cas_unii_and_nct(run: Run, name: str, expected: str) -> None:

@@ -147,7 +147,7 @@ def test_names_resolve_through_cas_and_unii(run: Run, name: str) -> None:
 
 
 def test_names_resolve_through_trial_registry_ids(data_copy: Path, run: Run) -> None:
-    path = _record(data_copy, "ketamine")  # its trial has no registry_ids of its own yet
+    path = _record(data_copy, "mescaline")  # its trial has no registry_ids of its own yet
     text = path.read_text("utf-8")
     path.write_text(text.replace("[[trials]]\n", '[[trials]]\nregistry_ids = ["NCT99999999"]\n', 1), "utf-8")
     code, out, err = run("--no-bundled", "--data", str(data_copy), "show", "nct99999999", "-s", "trials", "-f", "plain")
