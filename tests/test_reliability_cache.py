@@ -402,3 +402,33 @@ def test_finding_25_relative_xdg_cache_home_is_ignored(tmp_path: Path, monkeypat
     assert default_cache_dir() == os.path.join(str(tmp_path), ".cache", "psycompare")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == os.path.join(str(tmp_path / "xdg"), "psycompare")
+
+
+def test_parsed_interaction_files_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Partners and rules are parsed once; the cached value is keyed on the file's bytes and sealed."""
+    import tomllib
+
+    cache = tmp_path / "cache"
+    src = tmp_path / "rules.toml"
+    src.write_text('reviewed = 2026-11-21\n[[rule]]\na = "x"\nb = "y"\n', "utf-8")
+    first = index.read_toml_cached(str(src), str(cache))
+    assert first[0] == tomllib.loads(src.read_text("utf-8")) and first[2] == []
+    (blob,) = cache.glob("parsed-*.bin")
+    assert blob.stat().st_mode & 0o777 == 0o600
+    calls: list[str] = []
+    real = index.read_toml
+    monkeypatch.setattr(index, "read_toml", lambda p: calls.append(p) or real(p))
+    assert index.read_toml_cached(str(src), str(cache))[0] == first[0] and calls == []  # served from the cache
+    # same size, same mtime, other bytes: the content key sees it
+    st = src.stat()
+    src.write_text('reviewed = 2026-11-22\n[[rule]]\na = "x"\nb = "y"\n', "utf-8")
+    os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert index.read_toml_cached(str(src), str(cache))[0]["reviewed"].day == 22 and len(calls) == 1
+    # a flipped byte in the cache is damage: parse again, same answer
+    data = bytearray(blob.read_bytes())
+    data[-3] ^= 0x20
+    blob.write_bytes(bytes(data))
+    assert index.read_toml_cached(str(src), str(cache))[0]["reviewed"].day == 22 and len(calls) == 2
+    # a cache file others can write is never read
+    blob.chmod(0o666)
+    assert index.read_toml_cached(str(src), str(cache))[0]["reviewed"].day == 22 and len(calls) == 3

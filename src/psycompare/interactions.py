@@ -167,11 +167,13 @@ _SECTIONS = {"class": "class", "drug": "drug", "substance": "substance"}
 
 
 def _read(path: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
-    from psycompare.loader import read_toml
+    """Parse a partners or rules file; the parsed value is cached by content (index.read_toml_cached)."""
+    from psycompare.dataset import default_cache_dir
+    from psycompare.index import read_toml_cached
 
     if not os.path.isfile(path):
         return None, "", []
-    return read_toml(path)
+    return read_toml_cached(path, default_cache_dir())
 
 
 def _signature(roots: Sequence[str]) -> tuple[tuple[int, int], ...]:
