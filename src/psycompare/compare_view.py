@@ -25,7 +25,9 @@ from psycompare.views import (
     display_name,
     iso,
     marker,
+    schedule_words,
     source_json,
+    words,
 )
 
 SUMMARY_FIELDS = ("status", "schedule", "effects", "concerns", "evidence")
@@ -51,13 +53,6 @@ FULL_FIELDS = tuple(k for k in FIELD_LABELS if k != "concerns")
 _OLD_NAMES = {"established_uses": "approved_uses"}  # the 0.1 name of the row
 
 SETTING_WORDS = {"clinical": "clinical use", "nonmedical": "non-medical use"}
-APPROVAL_WORDS = {
-    "approved": "Approved",
-    "approved-other-use": "Approved (other use)",
-    "investigational": "Investigational",
-    "not-approved": "Not approved",
-    "restricted-access": "Restricted access",
-}
 
 
 def parse_fields(spec: str | None, full: bool = False) -> list[str]:
@@ -87,22 +82,6 @@ class Item(NamedTuple):
     group: str = ""  # a sub-heading inside the cell (the setting of a concern)
 
 
-def schedule_words(e: model.StatusEntry | model.PastStatus, short: bool) -> str:
-    """A schedule as people say it; "not controlled" only when a source says so."""
-    code = e.schedule_code
-    if code == "none":
-        return "Not controlled"
-    if short:
-        if not code or code == "unknown":
-            return "Not recorded" if not e.schedule else e.schedule
-        since = f" since {e.schedule_since.year}" if e.schedule_since else ""
-        return code + since
-    text = e.schedule or ("not recorded" if not code or code == "unknown" else code)
-    if e.schedule_since:
-        text += f" (in force since {e.schedule_since.isoformat()})"
-    return text
-
-
 def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool, on: date | None = None) -> list[Item]:
     e: model.StatusEntry | model.PastStatus | None
     if on is None:
@@ -119,7 +98,7 @@ def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool
         return [Item(schedule_words(e, short), e.schedule_sources_or_all, e.as_of, {**extra, "since": since})]
     if short and e.short:
         return [Item(e.short, e.short_sources or e.sources, e.as_of, extra)]
-    text = APPROVAL_WORDS.get(e.approval, e.approval)
+    text = words(e.approval)
     if e.indications:
         text += ": " + "; ".join(e.indications)
     if e.programme:

@@ -98,6 +98,22 @@ SHORT_STATUS, SHORT_ITEM, SHORT_TRIAL = 80, 44, 100
 TOP_MAX = 5  # at most this many ranked safety concerns per record
 SHORT = Field("short", "str", required=False, limit=SHORT_ITEM)
 TOP = Field("top", "int", required=False)
+# A status entry's fields; a superseded one (`status_history`) adds `until`.
+STATUS_FIELDS = (
+    Field("jurisdiction", "jurisdiction"),
+    Field("regulator", "text"),
+    Field("approval", "str", choices=model.APPROVAL_STATES),
+    Field("indications", "strlist", required=False),
+    Field("schedule", "str"),
+    Field("programme", "str", required=False),
+    Field("note", "str", required=False),
+    Field("short", "str", required=False, limit=SHORT_STATUS),
+    Field("schedule_code", "str", required=False, limit=24),
+    Field("schedule_since", "date", required=False),
+    Field("schedule_sources", "sources", required=False),
+    Field("short_sources", "sources", required=False),
+    Field("since", "date", required=False),
+)
 
 SECTIONS: tuple[Section, ...] = (
     Section("class", "class_", model.Fact, FACT_FIELDS, many=False),
@@ -107,23 +123,7 @@ SECTIONS: tuple[Section, ...] = (
         "status",
         "status",
         model.StatusEntry,
-        (
-            Field("jurisdiction", "jurisdiction"),
-            Field("regulator", "text"),
-            Field("approval", "str", choices=model.APPROVAL_STATES),
-            Field("indications", "strlist", required=False),
-            Field("schedule", "str"),
-            Field("programme", "str", required=False),
-            Field("note", "str", required=False),
-            Field("short", "str", required=False, limit=SHORT_STATUS),
-            Field("schedule_code", "str", required=False, limit=24),
-            Field("schedule_since", "date", required=False),
-            Field("schedule_sources", "sources", required=False),
-            Field("short_sources", "sources", required=False),
-            Field("since", "date", required=False),
-            Field("as_of", "date"),
-            SRC,
-        ),
+        (*STATUS_FIELDS, Field("as_of", "date"), SRC),
         many=True,
     ),
     Section(
@@ -254,24 +254,7 @@ SECTIONS: tuple[Section, ...] = (
         "status_history",
         "status_history",
         model.PastStatus,
-        (
-            Field("jurisdiction", "jurisdiction"),
-            Field("regulator", "text"),
-            Field("approval", "str", choices=model.APPROVAL_STATES),
-            Field("indications", "strlist", required=False),
-            Field("schedule", "str"),
-            Field("programme", "str", required=False),
-            Field("note", "str", required=False),
-            Field("short", "str", required=False, limit=SHORT_STATUS),
-            Field("schedule_code", "str", required=False, limit=24),
-            Field("schedule_since", "date", required=False),
-            Field("schedule_sources", "sources", required=False),
-            Field("short_sources", "sources", required=False),
-            Field("since", "date", required=False),
-            Field("until", "date"),
-            Field("as_of", "date"),
-            SRC,
-        ),
+        (*STATUS_FIELDS, Field("until", "date"), Field("as_of", "date"), SRC),
         many=True,
     ),
     Section(

@@ -294,11 +294,25 @@ def words(token: str) -> str:
     return WORDS.get(token, token.replace("-", " "))
 
 
+def schedule_words(e: model.StatusEntry | model.PastStatus, short: bool = False) -> str:
+    """A schedule as people say it: the short code and year, or the instrument in full with the
+    date it took effect. "Not controlled" only when a source says so; unknown is "Not recorded"."""
+    code = e.schedule_code
+    if code == "none":
+        return "Not controlled"
+    if short:
+        if not code or code == "unknown":
+            return "Not recorded" if not e.schedule else e.schedule
+        return code + (f" since {e.schedule_since.year}" if e.schedule_since else "")
+    text = e.schedule or ("Not recorded" if not code or code == "unknown" else code)
+    if e.schedule_since:
+        text += f" (in force since {e.schedule_since.isoformat()})"
+    return text
+
+
 def schedule_text(e: model.StatusEntry) -> str:
-    """The schedule in full; "not controlled" only when a source says so, else "not recorded"."""
-    if e.schedule:
-        return e.schedule
-    return "Not controlled" if e.schedule_code == "none" else "Not recorded"
+    """The schedule in full (`schedule_words`, long form)."""
+    return schedule_words(e)
 
 
 def _status_cells(e: model.StatusEntry) -> list[Cell]:
@@ -384,7 +398,7 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
             Block(
                 f"{t}: regulatory status",
                 ["where", "regulator", "approval", "schedule", "access programme", "indications", "note"],
-                [_dated(c.row(_status_cells(e), e), e.as_of) for e in sub.status],
+                [c.row(_status_cells(e), e) for e in sub.status],
             )
         )
         parts: list[tuple[str, str, list[str], list[Row]]] = [
@@ -517,21 +531,6 @@ def _with_application(e: model.Event) -> str:
     return f"{e.text} ({e.application})" if e.application else e.text
 
 
-def _dated(row: Row, d: date) -> Row:
-    """A status entry's own as-of date (the row already shows it when it differs from the record's)."""
-    return row
-
-
-def _schedule_short(e: model.StatusEntry) -> str:
-    """The schedule as its short code and the year it took effect; words for none or unknown."""
-    code = e.schedule_code
-    if code == "none":
-        return "not controlled"
-    if not code or code == "unknown":
-        return "not recorded"
-    return code + (f" since {e.schedule_since.year}" if e.schedule_since else "")
-
-
 def _delivery_rows(c: Citer, sub: model.Substance) -> list[Row]:
     d = sub.delivery
     if d is None:
@@ -616,7 +615,7 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
             events = sorted(
                 (e for e in sub.events if _jmatch(e.jurisdiction, want) and e.date <= on), key=lambda e: e.date
             )
-        status_rows = [_dated(c.row(_status_cells(e), e), e.as_of) for e in entries]
+        status_rows = [c.row(_status_cells(e), e) for e in entries]
         status_rows += [
             Row([j, "not recorded", "not recorded", "not recorded", "-", "-", f"no status recorded for {on}"])
             for j in missing
@@ -645,7 +644,7 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
                     ["where", "status", "schedule"],
                     [
                         Row(
-                            [e.jurisdiction, e.short or words(e.approval), _schedule_short(e)],
+                            [e.jurisdiction, e.short or words(e.approval), schedule_words(e, short=True)],
                             c.cite(tuple(dict.fromkeys((*(e.short_sources or e.sources), *e.schedule_sources_or_all)))),
                         )
                         for e in entries
