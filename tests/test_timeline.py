@@ -105,7 +105,13 @@ def test_status_on_follows_since_and_until() -> None:
     sub = Dataset().get("mdma")
     assert history.status_on(sub, "US", date(1986, 12, 1)).schedule_code == "C-I"  # type: ignore[union-attr]
     assert history.status_on(sub, "US", date(1987, 12, 1)) is None  # the vacated rule: a gap, not a guess
-    assert history.status_on(sub, "US", date(2000, 1, 1)) == sub.status_for("US")
+    now, then = sub.status_for("US"), history.status_on(sub, "US", date(2000, 1, 1))
+    assert now is not None and then is not None
+    assert (then.approval, then.schedule, then.schedule_code) == (now.approval, now.schedule, now.schedule_code)
+    # today's prose tells of the 2024 refusal: it is not shown as the status of 2000
+    assert "2024" in now.note and "2024" not in then.note and then.short == ""
+    assert then.note.startswith("In force from 1988-03-23")
+    assert history.status_on(sub, "US", now.as_of) == now
     # an entry without `since` and no history is known only from its as_of date
     gb = sub.status_for("GB")
     assert gb is not None and history.status_on(sub, "GB", gb.as_of) == gb

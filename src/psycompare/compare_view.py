@@ -103,7 +103,7 @@ def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool
         text += ": " + "; ".join(e.indications)
     if e.programme:
         text += f". Access: {e.programme}"
-    if e.note:
+    if e.note and not short:  # a summary without a short form gets the status in words, not the prose
         text += f". {e.note}"
     return [Item(text, e.sources, e.as_of, extra)]
 

@@ -5,6 +5,10 @@ its ``since`` (or, without one, for every earlier date) until the day before its
 ``until``. A current entry without ``since`` holds from the last history entry's
 ``until`` when there is one; otherwise it is known only from its ``as_of`` date. Before
 the first recorded fact the answer is None: not recorded. Nothing here guesses from text.
+
+A current entry's note and short form were written on its ``as_of`` date and may tell of
+later events (a 2024 refusal in an entry in force since 1988), so for an earlier day they
+are left out and the note says so; approval, schedule and indications held all along.
 """
 
 from __future__ import annotations
@@ -34,8 +38,14 @@ def status_on(sub: model.Substance, jurisdiction: str, day: date) -> Entry | Non
     want = jurisdiction.upper()
     current = next((e for e in sub.status if e.jurisdiction.upper() == want), None)
     if current is not None and day >= start_of(sub, current):
-        return current
+        return current if day >= current.as_of else as_held(sub, current, day)
     for h in sub.status_history:
         if h.jurisdiction.upper() == want and day < h.until and (h.since is None or day >= h.since):
             return h
     return None
+
+
+def as_held(sub: model.Substance, entry: model.StatusEntry, day: date) -> model.StatusEntry:
+    """The current entry as it stood on an earlier day: its dated facts, not today's prose."""
+    note = f"In force from {start_of(sub, entry).isoformat()}; the note written {entry.as_of.isoformat()} is left out"
+    return entry._replace(note=note, short="", short_sources=())
