@@ -350,10 +350,14 @@ def test_finding_23_temporary_files_of_dead_writers_are_swept(clock_ahead: None)
         plant(f".index-x.sqlite.{dead.pid}.1.tmp", 2 * minute),
         plant(f".index-x.sqlite.{dead.pid}.1.tmp-journal", 2 * minute),
         plant(f".index-x.sqlite.{os.getpid()}.2.tmp", 61 * minute),  # alive, but no write takes an hour
+        plant(f"parsed-0.0.1-f1-0000abcd.bin.{dead.pid}.tmp", 2 * minute),  # the parsed-file cache's
+        plant("parsed-0.0.1-f1-0000abcd.bin", 31 * 24 * 60 * minute),  # another version's, unused 31 days
     }
     kept = {
         plant(f".index-x.sqlite.{dead.pid}.3.tmp", 0),  # maybe a writer in another pid namespace
         plant(f".index-x.sqlite.{os.getpid()}.4.tmp", 2 * minute),  # a live writer
+        plant(f"parsed-0.0.1-f1-0000abcd.bin.{os.getpid()}.tmp", 2 * minute),
+        plant("parsed-0.0.2-f1-0000abcd.bin", minute),  # another version's, in use
     }
     Dataset().get("molly")  # a cold cache: a write, then a sweep
     (written,) = cache_files()

@@ -745,21 +745,28 @@ def _sweep(folder: str, name: str) -> None:
     - temporary files of writers that died (older than a minute and their process is
       gone) or that are older than an hour whatever their process;
     - caches of the same data directory written by another version or index format
-      that nobody has read or written for 30 days (atime/mtime).
+      that nobody has read or written for 30 days (atime/mtime);
+    - parsed files (``read_toml_cached``) of other versions unused for 30 days.
     Caches of other directories, and recent ones of other versions, are kept.
     """
     same_dir = "-" + name.rsplit("-", 1)[1]  # "-<key>.sqlite"
+    parsed_prefix = _parsed_prefix()
     now = time.time_ns()
     try:
         with os.scandir(folder) as it:
             for e in it:
                 n = e.name
                 try:
-                    if n.startswith(".index-") and n.endswith((".tmp", ".tmp-journal")):
+                    if n.startswith((".index-", "parsed-")) and n.endswith((".tmp", ".tmp-journal")):
                         age = now - e.stat(follow_symlinks=False).st_mtime_ns
                         parts = n.split(".")
-                        pid = int(parts[-3])  # .<cache name>.<pid>.<ns>.tmp[-journal]
+                        # .<cache name>.<pid>.<ns>.tmp[-journal], or parsed-<...>.bin.<pid>.tmp
+                        pid = int(parts[-3] if n[0] == "." else parts[-2])
                         if age > ABANDONED_TMP_NS or (age > STALE_TMP_NS and not _alive(pid)):
+                            os.unlink(e.path)
+                    elif n.startswith("parsed-") and not n.startswith(parsed_prefix):
+                        st = e.stat(follow_symlinks=False)  # another version's parsed file
+                        if now - max(st.st_atime_ns, st.st_mtime_ns) > DEAD_CACHE_NS:
                             os.unlink(e.path)
                     elif n != name and n.startswith("index-") and n.endswith(same_dir):
                         st = e.stat(follow_symlinks=False)
@@ -813,6 +820,12 @@ def _digest(raw: bytes) -> bytes:
     return blake2b(raw, digest_size=16).digest()
 
 
+def _parsed_prefix() -> str:
+    """The name every parsed-file cache of this version and format starts with."""
+    version = "".join(c if c.isascii() and (c.isalnum() or c in "._+") else "_" for c in __version__)
+    return f"parsed-{version}-f{INDEX_FORMAT}-"
+
+
 def read_toml_cached(path: str, cache_dir: str | None) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """`loader.read_toml`, keeping the parsed value in the private cache folder.
 
@@ -831,8 +844,7 @@ def read_toml_cached(path: str, cache_dir: str | None) -> tuple[dict[str, Any] |
         return read_toml(path)
     digest = _digest(raw)
     where = crc32(_b(os.path.abspath(path)))
-    version = "".join(c if c.isascii() and (c.isalnum() or c in "._+") else "_" for c in __version__)
-    cache_file = os.path.join(cache_dir, f"parsed-{version}-f{INDEX_FORMAT}-{where:08x}.bin")
+    cache_file = os.path.join(cache_dir, f"{_parsed_prefix()}{where:08x}.bin")
     tag = b"parsed:" + digest
     try:
         fd = os.open(cache_file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
