@@ -382,3 +382,39 @@ def test_finding_25_fullwidth_names_resolve(typed: str, sid: str) -> None:
 def test_finding_25_empty_data_dir_is_a_usage_error(run: Run) -> None:
     code, _, err = run("--data", "", "list")
     assert code == 2 and "--data needs a directory" in err
+
+
+# -- tables never crop: a grid that cannot fit is stacked ----------------------------------------
+
+RIGHT_EDGE = "│╮╯┤|+"
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["interactions", "mdma", "sertraline", "phenelzine"],
+        ["status", "--all", "-j", "GB"],
+        ["status", "mdma"],
+        ["list"],
+        ["timeline", "mdma"],
+        ["interactions", "--coverage"],
+    ],
+    ids=" ".join,
+)
+def test_table_lines_keep_their_right_edge(args: list[str], width: int) -> None:
+    out = CliRunner().invoke(app, [*args, "-f", "table"], env={"COLUMNS": str(width)}).stdout
+    for line in out.splitlines():
+        line = line.rstrip()
+        if line.lstrip().startswith("http"):
+            continue  # a source's URL is never cut, so it stays whole for copying
+        assert len(line) <= width, line
+        if line[:1] in "│╭╰├┏┃┡└":  # a table row: its right border is on screen, not cropped
+            assert line[-1] in RIGHT_EDGE + "┓┃┩┘", line
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain", "markdown"])
+def test_a_pair_with_no_record_is_a_heading_not_an_empty_row(fmt: str) -> None:
+    out = CliRunner().invoke(app, ["interactions", "mdma", "lithium", "-f", fmt], env={"COLUMNS": "100"}).stdout
+    assert "no interaction recorded; this does not mean the combination is safe" in out
+    assert out.count("no interaction recorded") == 1 and "severity" not in out

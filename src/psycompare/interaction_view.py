@@ -125,8 +125,7 @@ def pairs_view(ds: Dataset, data: InteractionData, asked: list[tuple[str, Partne
                     iso(r.as_of or data.reviewed),
                 ]
             )
-        if not p.hits:
-            rows.append(Row(["-", "", NO_RECORD, "", "", "", ""]))
+        if not p.hits:  # the heading says it; no empty row repeats it
             csv_rows.append([p.a.id, p.b.id, "", p.status, "", "", "", "", "", "", "", "", NO_RECORD, "", "", ""])
         blocks.append(
             Block(title, ["severity", "effect", "what happens", "setting", "evidence", "management", "rule"], rows)

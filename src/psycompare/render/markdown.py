@@ -36,6 +36,8 @@ def render(view: View) -> str:
     for block in view.blocks:
         out.append(f"## {text(block.title)}")
         out.append("")
+        if not block.rows:  # the heading says it all (e.g. a pair with no interaction recorded)
+            continue
         cols = block.columns
         out.append("| " + " | ".join(_cell(c) for c in cols) + " |")
         out.append("|" + "---|" * len(cols))

@@ -20,6 +20,8 @@ from psycompare.render.plain import is_heading, row_suffix, source_line
 from psycompare.views import Block, Cell, View
 
 MIN_COLUMN = 24  # below this a side-by-side column is unreadable: stack instead
+SHORT_CELL = 16  # a grid column whose cells are all this short never wraps
+MIN_WRAPPED = 16  # the least width a wrapping grid column gets before the block is stacked
 
 
 class _Console(Console):
@@ -92,7 +94,9 @@ class _Renderer:
 
     def block(self, block: Block) -> None:
         title = Text(self.fit(block.title), style="bold")
-        if block.layout == "records":
+        if not block.rows:  # the title says it all (e.g. a pair with no interaction recorded)
+            self.console.print(title)
+        elif block.layout == "records":
             self.records(block, title)
         else:
             self.grid(block, title)
@@ -137,13 +141,30 @@ class _Renderer:
             self.console.print(table)
 
     def grid(self, block: Block, title: Text) -> None:
-        """A table whose columns take the width their content needs, or key: value records."""
+        """A table whose columns take the width their content needs, or key: value records.
+
+        Column widths are computed here, not left to Rich: a column never gets less than its
+        longest word (up to `MIN_COLUMN`) or, when it wraps, `MIN_WRAPPED`; when that cannot
+        fit the block is stacked. Rich's own minimums can add up past the screen and crop
+        the right edge.
+        """
         cols = block.columns
-        min_widths = [_longest_word([c, *(r.cells[i] for r in block.rows)]) for i, c in enumerate(cols)]
-        needed = sum(min(w, MIN_COLUMN) for w in min_widths) + 3 * len(cols) + 1
-        if needed > self.width() and len(cols) > 2:
+        suffixes = [row_suffix(r) for r in block.rows]
+        last = len(cols) - 1
+        hi = [
+            max([len(c), *(_cell_len(r.cells[i], suffixes[k] if i == last else "") for k, r in enumerate(block.rows))])
+            for i, c in enumerate(cols)
+        ]
+        words = [_longest_word([c, *(r.cells[i] for r in block.rows)]) for i, c in enumerate(cols)]
+        short = [h <= SHORT_CELL for h in hi]
+        lo = [
+            h if s else min(h, max(MIN_WRAPPED, min(w, MIN_COLUMN))) for h, s, w in zip(hi, short, words, strict=True)
+        ]
+        room = self.width() - 3 * len(cols) - 1  # a border and two spaces of padding a column
+        if sum(lo) > room and len(cols) > 2:
             self.stacked(block, title)
             return
+        widths = _share(lo, hi, room) if sum(lo) <= room else [None] * len(cols)
         table = Table(
             title=title,
             title_justify="left",
@@ -151,18 +172,10 @@ class _Renderer:
             header_style="bold" if self.color else "",
         )
         for i, col in enumerate(cols):
-            short = all(_plain_len(r.cells[i]) <= 16 for r in block.rows)
-            table.add_column(
-                Text(self.fit(col)),
-                overflow="fold",
-                no_wrap=short,
-                min_width=min(min_widths[i], MIN_COLUMN),
-                ratio=None if short else 1,
-            )
-        for row in block.rows:
+            table.add_column(Text(self.fit(col)), overflow="fold", no_wrap=short[i], width=widths[i])
+        for row, suffix in zip(block.rows, suffixes, strict=True):
             cells = list(row.cells)
-            suffix = row_suffix(row)
-            table.add_row(*(self.cell(c, suffix if j == len(cells) - 1 else "") for j, c in enumerate(cells)))
+            table.add_row(*(self.cell(c, suffix if j == last else "") for j, c in enumerate(cells)))
         self.console.print(table)
 
     def stacked(self, block: Block, title: Text) -> None:
@@ -188,6 +201,26 @@ class _Renderer:
         for n, src in sources:
             line = source_line(n, src, width)
             self.console.print(Text(self.fit(line), style=style), no_wrap=True, overflow="ignore", crop=False)
+
+
+def _share(lo: list[int], hi: list[int], room: int) -> list[int | None]:
+    """Column widths between each minimum and maximum: the spare room goes to the columns
+    that wrap, in proportion to what they lack."""
+    if sum(hi) <= room:
+        return list(hi)
+    spare = room - sum(lo)
+    lack = [h - low for h, low in zip(hi, lo, strict=True)]
+    widths = [low + spare * k // sum(lack) for low, k in zip(lo, lack, strict=True)]
+    for i in sorted(range(len(widths)), key=lambda i: -lack[i])[: room - sum(widths)]:
+        widths[i] += 1  # what integer division left over
+    return list(widths)
+
+
+def _cell_len(value: Cell, suffix: str) -> int:
+    """The width a cell takes on one line: a bullet list adds its bullets, a suffix its marker line."""
+    if isinstance(value, str):
+        return len(value) + len(suffix)
+    return max([len(suffix.strip()), *(len(v) + 2 for v in value)])
 
 
 def _plain_len(value: Cell) -> int:
