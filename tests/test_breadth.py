@@ -44,9 +44,8 @@ GAPS = {
     "dmt": {"NZ", "CH"},
     "mescaline": {"NZ", "CH"},
     "5-meo-dmt": {"NZ", "CH"},
-    "ibogaine": {"NZ", "CH", "DE"},
-    "sertraline": {"NZ", "CH", "DE"},
-    "paroxetine": {"NZ", "CH", "DE"},
+    "ibogaine": {"CH", "DE"},
+    "sertraline": {"DE"},
     "dextromethorphan-bupropion": {"NZ", "CH"},
 }
 
@@ -206,3 +205,29 @@ def test_new_jurisdiction_entries() -> None:
     assert ket.schedule_code == "Class C" and ket.schedule_since.isoformat() == "2010-12-01"
     assert ds.load("esketamine").status_for("CH").approval == "approved"
     assert ds.load("psilocybin").status_for("NZ").approval == "restricted-access"
+
+
+def test_round3_jurisdiction_entries() -> None:
+    """Jurisdictions round 3: NZ/CH/DE cells filled, state laws (US-TX, US-CO) and national frameworks (NL, JM)."""
+    ds = Dataset()
+    ibo = ds.load("ibogaine")
+    assert ibo.status_for("NZ").schedule_code == "Prescription"
+    tx = ibo.status_for("US-TX")
+    assert tx.approval == "not-approved" and tx.since is not None and tx.since.isoformat() == "2025-06-11"
+    for sid in ("ibogaine", "dmt", "mescaline", "psilocybin"):
+        assert ds.load(sid).status_for("US-CO").schedule_code == "C-I (federal)", sid
+    for sid, code in (("sertraline", "NZ"), ("sertraline", "CH"), ("paroxetine", "NZ"), ("paroxetine", "CH")):
+        assert ds.load(sid).status_for(code).approval == "approved", (sid, code)
+    assert ds.load("paroxetine").status_for("DE").approval == "approved"
+    psi = ds.load("psilocybin")
+    assert psi.status_for("NL").schedule_code == "Opiumwet I / II"
+    assert psi.status_for("JM").schedule_code == "none (mushrooms)"
+
+
+@pytest.mark.parametrize("code", ["NL", "JM", "US-TX"])
+def test_round3_codes_answer_on_both_front_ends(code: str) -> None:
+    argv = ["status", "--all", "-j", code, "-f", "json"]
+    rows = {r["id"]: r for r in _json(argv)["substances"]}
+    expect = "ibogaine" if code == "US-TX" else "psilocybin"
+    assert rows[expect]["approval"] == "not-approved" and rows["ketamine"]["approval"] is None
+    assert call(argv, True) == call(argv, False)
