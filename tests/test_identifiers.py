@@ -14,7 +14,6 @@ from .conftest import Run
 # Records with no CAS number or UNII yet, and why. The test fails when one of them gains one,
 # so the list cannot go stale.
 NOT_YET = {
-    "5-meo-dmt": "no CAS number or UNII confirmed in a citable source yet",
     "dextromethorphan-bupropion": "a fixed-dose combination has no single CAS number or UNII",
 }
 
@@ -61,9 +60,23 @@ def test_bundled_registry_ids_and_applications_are_well_formed() -> None:
         ("NCT03039192", "esketamine"),  # ASPIRE I
         ("NCT02493868", "esketamine"),  # SUSTAIN-1
         ("NCT04019704", "dextromethorphan-bupropion"),  # GEMINI
+        ("1019-45-0", "5-meo-dmt"),  # CAS number added in round 4
+        ("NCT05741710", "methylone"),  # IMPACT-1
+        ("nct05407064", "lsd"),  # MMED008, in any case
+        ("NCT05800860", "5-meo-dmt"),  # GH001-TRD-201
+        ("EUCTR2018-004208-20-NL", "5-meo-dmt"),  # a non-NCT registry id (GH001-TRD-102)
     ],
 )
 def test_names_resolve_through_bundled_cas_unii_and_nct(run: Run, name: str, expected: str) -> None:
     code, out, err = run("show", name, "-f", "json")
     assert code == 0, err
     assert [s["id"] for s in json.loads(out)["substances"]] == [expected]
+
+
+def test_show_prints_round_4_identifiers_registry_ids_and_applications(run: Run) -> None:
+    _, out, _ = run("show", "5-meo-dmt", "-s", "identity,trials", "-f", "plain")
+    assert "CAS 1019-45-0; PubChem CID 1832" in out and "ChEBI 2086" in out
+    assert "NCT04698603; EUCTR2018-004208-20-NL" in out and "NCT05800860" in out
+    _, out, _ = run("show", "paroxetine", "-s", "milestones", "-f", "json")
+    apps = {e["application"] for e in json.loads(out)["substances"][0]["events"] if e.get("application")}
+    assert apps == {"NDA 020031"}
