@@ -93,6 +93,62 @@ def test_before_the_first_recorded_fact_the_answer_is_not_recorded(run: Run) -> 
     assert "No US status recorded for 1990-01-01" in out
 
 
+def _one(run: Run, name: str, code: str, on: str) -> dict[str, object]:
+    """The row for exactly one jurisdiction (`-j US` also lists US states)."""
+    (row,) = [r for r in _status(run, name, code, on) if r["jurisdiction"] == code]
+    return row
+
+
+def test_ketamine_was_an_uncontrolled_approved_anaesthetic_in_the_us_until_1999(run: Run) -> None:
+    before_csa = _one(run, "ketamine", "US", "1971-04-30")
+    y1990 = _one(run, "ketamine", "US", "1990-01-01")
+    eve = _one(run, "ketamine", "US", "1999-08-11")
+    day = _one(run, "ketamine", "US", "1999-08-12")
+    y2000 = _one(run, "ketamine", "US", "2000-01-01")
+    assert before_csa["approval"] is None  # the day of the 1970 approval was not confirmed
+    assert y1990["approval"] == "approved-other-use" and y1990["schedule_code"] == "none"
+    assert eve["schedule_code"] == "none" and eve["until"] == "1999-08-12"
+    assert day["schedule_code"] == y2000["schedule_code"] == "C-III"
+    assert y2000["approval"] == "approved-other-use" and y2000["since"] == "1999-08-12"
+
+
+def test_sertraline_us_is_not_recorded_before_its_first_dated_us_fact(run: Run) -> None:
+    y1995 = _one(run, "sertraline", "US", "1995-01-01")
+    y2000 = _one(run, "sertraline", "US", "2000-01-01")
+    assert y1995["approval"] is None  # approved in 1991, but no source gives the day
+    assert y2000["approval"] == "approved" and y2000["since"] == "1999-12-07"
+
+
+@pytest.mark.parametrize("name", ["lsd", "psilocybin", "mescaline", "dmt"])
+def test_classic_psychedelics_are_schedule_i_from_the_csa_and_the_1971_convention(run: Run, name: str) -> None:
+    us_1970 = _one(run, name, "US", "1971-04-30")
+    us_1980 = _one(run, name, "US", "1980-01-01")
+    assert us_1970["approval"] is None
+    assert us_1980["schedule_code"] == "C-I" and us_1980["approval"] == "not-approved"
+    intl_before = _one(run, name, "INTL", "1976-08-15")
+    intl_after = _one(run, name, "INTL", "1976-08-16")
+    assert intl_before["approval"] is None and intl_after["schedule_code"] == "UN 1971 Sch I"
+
+
+def test_history_follows_the_development_stage(run: Run) -> None:
+    psilo_2010 = _one(run, "psilocybin", "US", "2010-01-01")
+    psilo_2020 = _one(run, "psilocybin", "US", "2020-01-01")
+    psilo_now = _one(run, "psilocybin", "US", "2026-05-01")
+    assert psilo_2010["approval"] == "not-approved"
+    assert psilo_2020["approval"] == "investigational" and "2026" not in str(psilo_2020["short"])
+    assert psilo_now["since"] == "2026-04-24"
+    temporary = _one(run, "methylone", "US", "2012-01-01")
+    permanent = _one(run, "methylone", "US", "2020-01-01")
+    assert "temporary" in str(temporary["schedule"]) and permanent["until"] == "2025-07-10"
+
+
+def test_gb_class_a_history_and_the_2001_regulations(run: Run) -> None:
+    y1980 = _one(run, "lsd", "GB", "1980-01-01")
+    y2010 = _one(run, "lsd", "GB", "2010-01-01")
+    assert y1980["schedule_code"] == "Class A" and "2001" not in str(y1980["schedule"])
+    assert y2010["schedule_code"] == "Class A, Sch 1" and y2010["since"] == "2002-02-01"
+
+
 def test_compare_as_of_uses_the_history(run: Run) -> None:
     _, out, _ = run("compare", "mdma", "psilocybin", "-j", "AU", "--as-of", "2023-03-01", "-f", "json")
     doc = json.loads(out)
