@@ -14,6 +14,8 @@ from .conftest import Run
 # Records with no CAS number or UNII yet, and why. The test fails when one of them gains one,
 # so the list cannot go stale.
 NOT_YET = {
+    # Its [identifiers] carry only the combination's ATC code; the components' identifiers
+    # belong to the components, which are not records here.
     "dextromethorphan-bupropion": "a fixed-dose combination has no single CAS number or UNII",
 }
 
@@ -80,3 +82,23 @@ def test_show_prints_round_4_identifiers_registry_ids_and_applications(run: Run)
     _, out, _ = run("show", "paroxetine", "-s", "milestones", "-f", "json")
     apps = {e["application"] for e in json.loads(out)["substances"][0]["events"] if e.get("application")}
     assert apps == {"NDA 020031"}
+
+
+def test_show_prints_round_5_identifiers(run: Run) -> None:
+    _, out, _ = run("show", "ketamine", "-s", "identity", "-f", "json")
+    ids = json.loads(out)["substances"][0]["identifiers"]
+    assert (ids["pubchem_cid"], ids["chebi"], ids["drugbank"]) == ("3821", "CHEBI:6121", "DB01221")
+    _, out, _ = run("show", "auvelity", "-s", "identity", "-f", "plain")
+    assert "ATC N06AX62" in out
+    ids = Dataset().load("dextromethorphan-bupropion").identifiers
+    assert ids is not None and ids.atc == ("N06AX62",) and not (ids.cas or ids.unii)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("1867-66-9", "ketamine"), ("690g0d6v8h", "ketamine")],  # salt CAS and a lower-case UNII
+)
+def test_ketamine_resolves_through_salt_cas_and_unii(run: Run, name: str, expected: str) -> None:
+    code, out, err = run("show", name, "-f", "json")
+    assert code == 0, err
+    assert [s["id"] for s in json.loads(out)["substances"]] == [expected]
