@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -279,6 +280,30 @@ def test_data_diff_json_is_fact_by_fact(data_copy: Path, tmp_path: Path, run: Ru
     }
     _, out, _ = run("data", "diff", str(BUNDLED), str(BUNDLED), "-f", "json")
     assert json.loads(out)["changes"] == []
+
+
+def test_data_diff_compares_interaction_rules_and_partners(data_copy: Path, run: Run) -> None:
+    rules = data_copy / "interactions.toml"
+    text = rules.read_text("utf-8")
+    first = text.index("[[rule]]")
+    second = text.index("[[rule]]", first + 1)
+    removed = text[first:second]
+    changed = text[second:].replace('severity = "', 'severity = "x', 1)  # marks the next rule's severity
+    rules.write_text(text[:first] + changed, "utf-8")
+    partners = data_copy / "partners.toml"
+    partners.write_text(
+        partners.read_text("utf-8") + '\n[drug.testdrug]\nname = "Testdrug"\nclasses = ["ssri"]\n', "utf-8"
+    )
+    _, out, _ = run("data", "diff", str(BUNDLED), str(data_copy), "-f", "json")
+    doc = json.loads(out)
+    by = {(c["area"], c["change"]): c for c in doc["changes"]}
+    assert doc["counts"] == {"added": 1, "removed": 1, "changed": 1}, doc["changes"]
+    gone = by[("interaction", "removed")]
+    a, b = sorted(re.findall(r'^[ab] = "([^"]+)"', removed, re.M))
+    assert gone["path"].startswith(f"rule[{a} + {b}, ") and gone["old"]["a"] in (a, b)
+    edit = by[("interaction", "changed")]
+    assert edit["field"] == "severity" and edit["new"] == "x" + edit["old"]
+    assert by[("partner", "added")]["path"] == "drug.testdrug"
 
 
 def test_changelog_names_the_current_dataset_version() -> None:

@@ -4,6 +4,8 @@ Each directory is read on its own (no bundled data, no layering). Records are co
 in schema form (``schema.record_to_dict``); list items are matched by a key that
 names them (a status entry by its jurisdiction, an event by date, place and kind...),
 so a change inside an item shows as changed fields rather than a removal and an addition.
+Interaction rules are matched by their unordered pair, effect and setting (the key the
+validator keeps unique), partners by section and id.
 """
 
 from __future__ import annotations
@@ -104,8 +106,50 @@ def _sources(ds: Dataset) -> dict[str, dict[str, Any]]:
     return {sid: schema.source_to_dict(src) for sid, src in ds.indexes[0].all_sources().items()}
 
 
+def _interaction_items(root: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """The rules and partners of a directory's interaction files, by (area, name)."""
+    import os
+
+    from psycompare.interactions import PARTNERS_FILE, RULES_FILE
+    from psycompare.loader import read_toml
+
+    items: dict[tuple[str, str], dict[str, Any]] = {}
+    rules, _, _ = (
+        read_toml(os.path.join(root, RULES_FILE)) if os.path.isfile(os.path.join(root, RULES_FILE)) else (None, "", [])
+    )
+    for rule in (rules or {}).get("rule", []):
+        if isinstance(rule, dict):
+            a, b = sorted((str(rule.get("a", "")), str(rule.get("b", ""))))
+            items[("interaction", f"rule[{a} + {b}, {rule.get('effect', '')}, {rule.get('setting', '')}]")] = rule
+    if rules and "reviewed" in rules:
+        items[("interaction", "reviewed")] = {"reviewed": rules["reviewed"]}
+    path = os.path.join(root, PARTNERS_FILE)
+    partners, _, _ = read_toml(path) if os.path.isfile(path) else (None, "", [])
+    for section, table in (partners or {}).items():
+        if isinstance(table, dict):
+            for pid, entry in table.items():
+                if isinstance(entry, dict):
+                    items[("partner", f"{section}.{pid}")] = entry
+    return items
+
+
+def _diff_interactions(old_dir: str, new_dir: str) -> list[dict[str, Any]]:
+    old, new = _interaction_items(old_dir), _interaction_items(new_dir)
+    out: list[dict[str, Any]] = []
+    for key in sorted({*old, *new}):
+        a, b = old.get(key), new.get(key)
+        area, path = key
+        if a is None:
+            out.append(_change("added", area, None, path, "", None, b))
+        elif b is None:
+            out.append(_change("removed", area, None, path, "", a, None))
+        elif a != b:
+            out.extend(_fields(area, None, path, a, b))
+    return out
+
+
 def diff_dirs(old_dir: str, new_dir: str) -> list[dict[str, Any]]:
-    """Every change from one data directory to another (records, sources, dataset version)."""
+    """Every change from one data directory to another (records, sources, interactions, dataset version)."""
     old, new = Dataset([old_dir], bundled=False), Dataset([new_dir], bundled=False)
     out: list[dict[str, Any]] = []
     oi, ni = old.info(), new.info()
@@ -130,7 +174,7 @@ def diff_dirs(old_dir: str, new_dir: str) -> list[dict[str, Any]]:
             out.append(_change("removed", "source", None, sid, "", a, None))
         elif a != b:
             out.extend(_fields("source", None, sid, a, b))
-    return out
+    return out + _diff_interactions(old_dir, new_dir)
 
 
 def _show(value: Any) -> str:

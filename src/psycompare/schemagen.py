@@ -335,7 +335,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                     "items": _obj(
                         {
                             "change": {"enum": ["added", "removed", "changed"]},
-                            "area": {"enum": ["dataset", "record", "source"]},
+                            "area": {"enum": ["dataset", "record", "source", "interaction", "partner"]},
                             "substance": nstr,
                             "path": STR,
                             "field": STR,
