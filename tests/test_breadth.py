@@ -36,15 +36,13 @@ def test_at_least_13_substances_and_all_complete() -> None:
 
 # Entries left out because no primary source could be cited (docs/dataset/unconfirmed-breadth.md).
 GAPS = {
-    "methylone": {"EU", "INTL", "NZ", "CH"},
-    "ketamine": {"CH"},
+    "methylone": {"EU", "INTL", "CH"},
     "lsd": {"NZ"},
-    "psilocybin": {"CH"},
-    "mdma": {"NZ", "CH"},
+    "mdma": {"NZ"},
     "dmt": {"NZ", "CH"},
     "mescaline": {"NZ", "CH"},
     "5-meo-dmt": {"NZ", "CH"},
-    "ibogaine": {"CH", "DE"},
+    "ibogaine": {"CH"},
     "sertraline": {"DE"},
     "dextromethorphan-bupropion": {"NZ", "CH"},
 }
