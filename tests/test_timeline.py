@@ -233,20 +233,20 @@ def test_every_identifier_check_accepts_the_bundled_values() -> None:
             assert all(check(v) for v in (value if isinstance(value, tuple) else (value,)) if v)
 
 
+def _make_mdma_c2(data: Path) -> None:
+    """One fact changed: MDMA's US schedule code C-I becomes C-II."""
+    path = _record(data, "mdma")
+    old = 'schedule_code = "C-I"\nschedule_since = 1988-03-23'
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, 'schedule_code = "C-II"\nschedule_since = 1988-03-23', 1), "utf-8")
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_data_diff_reports_fact_changes(data_copy: Path, tmp_path: Path, run: Run, fmt: str) -> None:
     old = tmp_path / "old"
     shutil.copytree(BUNDLED, old)
-    path = _record(data_copy, "mdma")
-    text = path.read_text("utf-8")
-    path.write_text(
-        text.replace(
-            'schedule_code = "C-I"\nschedule_since = 1988-03-23',
-            'schedule_code = "C-II"\nschedule_since = 1988-03-23',
-            1,
-        ),
-        "utf-8",
-    )
+    _make_mdma_c2(data_copy)
     shutil.rmtree(data_copy / "substances" / "lsd.toml", ignore_errors=True)
     (data_copy / "substances" / "lsd.toml").unlink(missing_ok=True)
     code, out, err = run("data", "diff", str(old), str(data_copy), "-f", fmt)
@@ -255,16 +255,7 @@ def test_data_diff_reports_fact_changes(data_copy: Path, tmp_path: Path, run: Ru
 
 
 def test_data_diff_json_is_fact_by_fact(data_copy: Path, tmp_path: Path, run: Run) -> None:
-    path = _record(data_copy, "mdma")
-    text = path.read_text("utf-8")
-    path.write_text(
-        text.replace(
-            'schedule_code = "C-I"\nschedule_since = 1988-03-23',
-            'schedule_code = "C-II"\nschedule_since = 1988-03-23',
-            1,
-        ),
-        "utf-8",
-    )
+    _make_mdma_c2(data_copy)
     _, out, _ = run("data", "diff", str(BUNDLED), str(data_copy), "-f", "json")
     doc = json.loads(out)
     assert doc["counts"] == {"added": 0, "removed": 0, "changed": 1}

@@ -10,7 +10,9 @@ validator keeps unique), partners by section and id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from psycompare import schema
@@ -61,7 +63,34 @@ def _fields(area: str, sid: str | None, path: str, old: dict[str, Any], new: dic
     return out
 
 
-def _label(section: str, item: dict[str, Any], keys: tuple[str, ...]) -> str:
+def _keyed(
+    area: str,
+    sid: str | None,
+    old: dict[Any, dict[str, Any]],
+    new: dict[Any, dict[str, Any]],
+    path: Callable[[Any, dict[str, Any]], str] | None = None,
+    ordered: bool = True,
+) -> list[dict[str, Any]]:
+    """Added, removed and changed items of two keyed collections, in key order (or as found).
+
+    ``path(key, item)`` names an item; by default its key.
+    """
+    out: list[dict[str, Any]] = []
+    keys = sorted({*old, *new}) if ordered else list(dict.fromkeys([*old, *new]))
+    for key in keys:
+        a, b = old.get(key), new.get(key)
+        where = key if path is None else path(key, a or b or {})
+        if a is None:
+            out.append(_change("added", area, sid, where, "", None, b))
+        elif b is None:
+            out.append(_change("removed", area, sid, where, "", a, None))
+        elif a != b:
+            out.extend(_fields(area, sid, where, a, b))
+    return out
+
+
+def _label(section: str, keys: tuple[str, ...], _key: Any, item: dict[str, Any]) -> str:
+    """A list item's path, e.g. ``status[US]``."""
     parts = [str(_plain(item.get(k, ""))) for k in keys]
     short = [p if len(p) <= 40 else p[:37] + "..." for p in parts]
     return f"{section}[{', '.join(short)}]"
@@ -75,18 +104,10 @@ def diff_records(sid: str, old: dict[str, Any], new: dict[str, Any]) -> list[dic
         if a == b:
             continue
         if key in ITEM_KEYS:
-            keys = ITEM_KEYS[key]
+            keys, section = ITEM_KEYS[key], key
             olds = {tuple(_plain(i.get(k)) for k in keys): i for i in a or []}
             news = {tuple(_plain(i.get(k)) for k in keys): i for i in b or []}
-            for k in dict.fromkeys([*olds, *news]):
-                oi, ni = olds.get(k), news.get(k)
-                label = _label(key, oi or ni or {}, keys)
-                if oi is None:
-                    out.append(_change("added", "record", sid, label, "", None, ni))
-                elif ni is None:
-                    out.append(_change("removed", "record", sid, label, "", oi, None))
-                elif oi != ni:
-                    out.extend(_fields("record", sid, label, oi, ni))
+            out.extend(_keyed("record", sid, olds, news, partial(_label, section, keys), ordered=False))
         elif isinstance(a, dict) and isinstance(b, dict):
             out.extend(_fields("record", sid, key, a, b))
         elif a is None:
@@ -106,46 +127,33 @@ def _sources(ds: Dataset) -> dict[str, dict[str, Any]]:
     return {sid: schema.source_to_dict(src) for sid, src in ds.indexes[0].all_sources().items()}
 
 
-def _interaction_items(root: str) -> dict[tuple[str, str], dict[str, Any]]:
-    """The rules and partners of a directory's interaction files, by (area, name)."""
+def _interaction_items(root: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The rules and partners of a directory's interaction files: {area: {path: item}}."""
     import os
 
     from psycompare.interactions import PARTNERS_FILE, RULES_FILE
     from psycompare.loader import read_toml
 
-    items: dict[tuple[str, str], dict[str, Any]] = {}
-    rules, _, _ = (
-        read_toml(os.path.join(root, RULES_FILE)) if os.path.isfile(os.path.join(root, RULES_FILE)) else (None, "", [])
-    )
-    for rule in (rules or {}).get("rule", []):
+    def parsed(name: str) -> dict[str, Any]:
+        path = os.path.join(root, name)
+        return (read_toml(path)[0] or {}) if os.path.isfile(path) else {}
+
+    rules, partners = parsed(RULES_FILE), parsed(PARTNERS_FILE)
+    found: dict[str, dict[str, Any]] = {}
+    for rule in rules.get("rule", []):
         if isinstance(rule, dict):
             a, b = sorted((str(rule.get("a", "")), str(rule.get("b", ""))))
-            items[("interaction", f"rule[{a} + {b}, {rule.get('effect', '')}, {rule.get('setting', '')}]")] = rule
-    if rules and "reviewed" in rules:
-        items[("interaction", "reviewed")] = {"reviewed": rules["reviewed"]}
-    path = os.path.join(root, PARTNERS_FILE)
-    partners, _, _ = read_toml(path) if os.path.isfile(path) else (None, "", [])
-    for section, table in (partners or {}).items():
-        if isinstance(table, dict):
-            for pid, entry in table.items():
-                if isinstance(entry, dict):
-                    items[("partner", f"{section}.{pid}")] = entry
-    return items
-
-
-def _diff_interactions(old_dir: str, new_dir: str) -> list[dict[str, Any]]:
-    old, new = _interaction_items(old_dir), _interaction_items(new_dir)
-    out: list[dict[str, Any]] = []
-    for key in sorted({*old, *new}):
-        a, b = old.get(key), new.get(key)
-        area, path = key
-        if a is None:
-            out.append(_change("added", area, None, path, "", None, b))
-        elif b is None:
-            out.append(_change("removed", area, None, path, "", a, None))
-        elif a != b:
-            out.extend(_fields(area, None, path, a, b))
-    return out
+            found[f"rule[{a} + {b}, {rule.get('effect', '')}, {rule.get('setting', '')}]"] = rule
+    if "reviewed" in rules:
+        found["reviewed"] = {"reviewed": rules["reviewed"]}
+    named = {
+        f"{section}.{pid}": entry
+        for section, table in partners.items()
+        if isinstance(table, dict)
+        for pid, entry in table.items()
+        if isinstance(entry, dict)
+    }
+    return {"interaction": found, "partner": named}
 
 
 def diff_dirs(old_dir: str, new_dir: str) -> list[dict[str, Any]]:
@@ -166,15 +174,11 @@ def diff_dirs(old_dir: str, new_dir: str) -> list[dict[str, Any]]:
         else:
             out.extend(diff_records(sid, orec[sid], nrec[sid]))
     osrc, nsrc = _sources(old), _sources(new)
-    for sid in sorted({*osrc, *nsrc}):
-        a, b = osrc.get(sid), nsrc.get(sid)
-        if a is None:
-            out.append(_change("added", "source", None, sid, "", None, b))
-        elif b is None:
-            out.append(_change("removed", "source", None, sid, "", a, None))
-        elif a != b:
-            out.extend(_fields("source", None, sid, a, b))
-    return out + _diff_interactions(old_dir, new_dir)
+    out += _keyed("source", None, osrc, nsrc)
+    oint, nint = _interaction_items(old_dir), _interaction_items(new_dir)
+    for area in ("interaction", "partner"):
+        out += _keyed(area, None, oint[area], nint[area])
+    return out
 
 
 def _show(value: Any) -> str:
