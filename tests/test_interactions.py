@@ -142,7 +142,7 @@ def test_coverage_matrix_and_gaps(run: Run) -> None:
     assert cells[("lsd", "mescaline")] == "minor"  # cross-tolerance (Wolbach et al. 1962)
     assert cells[("paroxetine", "sertraline")] == "major"  # another SSRI, from both labels
     assert cells[("dextromethorphan-bupropion", "maoi")] == "contraindicated"
-    assert cells[("dextromethorphan-bupropion", "mdma")] == "moderate"  # through the bupropion class
+    assert cells[("dextromethorphan-bupropion", "mdma")] == "major"  # CYP2D6 rule, raised (audit 2026-12-04 §1 row 12)
     # through the SSRI class (serotonin syndrome, GITA guideline) above the CYP2D6-inhibitor rule
     assert cells[("ibogaine", "paroxetine")] == "major"
     assert cells[("ibogaine", "sertraline")] == "major"  # round 4: was a gap

@@ -72,7 +72,15 @@ def hit_json(data: InteractionData, hit: Hit, layered: bool) -> dict[str, Any]:
 
 
 def via_text(data: InteractionData, hit: Hit) -> str:
-    return f" (via class: {', '.join(_name(data, c) for c in hit.via)})" if hit.via else ""
+    """ " (via class: MAOIs)", " (via property: serotonin releasers)": what made the rule fire."""
+    if not hit.via:
+        return ""
+    parts = []
+    for c in hit.via:
+        found = data.partners.get(c)
+        kind = found.kind if found is not None and found.kind in ("class", "property") else "class"
+        parts.append(f"{kind}: {_name(data, c)}")
+    return f" (via {', '.join(parts)})"
 
 
 def pairs_view(ds: Dataset, data: InteractionData, asked: list[tuple[str, Partner]], found: list[Pair]) -> View:

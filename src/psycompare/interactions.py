@@ -20,7 +20,8 @@ For other views (``compare``, ``show``)::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -48,8 +49,8 @@ EFFECTS = (
     "none",
 )
 SETTINGS = ("any", "clinical", "nonmedical")
-EVIDENCE = ("label", "controlled-study", "observational", "case-reports", "pharmacology")
-KINDS = ("substance", "drug", "class")
+EVIDENCE = ("label", "controlled-study", "observational", "case-reports", "review", "pharmacology")
+KINDS = ("substance", "drug", "class", "property")
 
 NO_RECORD = "no interaction recorded; this does not mean the combination is safe"
 NONE_KNOWN = "no known interaction in the reviewed sources; this does not mean the combination is safe"
@@ -59,16 +60,21 @@ RULES_FILE = "interactions.toml"
 
 
 class Partner(NamedTuple):
-    """Something a name can resolve to: a substance record, a partner drug or a class."""
+    """Something a name can resolve to: a substance record, a partner drug, a class or a property.
+
+    A class is what a drug is (SSRIs); a property is what it does (serotonin release, CYP2D6
+    inhibition). Both reach a rule the same way; output says which one made it fire.
+    """
 
     id: str
-    kind: str  # substance | drug | class
+    kind: str  # substance | drug | class | property
     name: str
     aliases: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()  # class ids this belongs to
     sources: tuple[str, ...] = ()
     note: str = ""
     origin: str = ""
+    properties: tuple[str, ...] = ()  # property ids: what it does
 
 
 class Rule(NamedTuple):
@@ -86,6 +92,7 @@ class Rule(NamedTuple):
     enzyme: str = ""
     as_of: Date | None = None
     origin: str = ""
+    grading_note: str = ""  # why the severity is below what its words suggest (validator exemption)
 
 
 class Hit(NamedTuple):
@@ -147,6 +154,7 @@ _PARTNER_FIELDS = (
     schema.Field("name", "text", required=False),
     schema.Field("aliases", "strlist", required=False),
     schema.Field("classes", "strlist", required=False),
+    schema.Field("properties", "strlist", required=False),
     schema.Field("sources", "sources", required=False),
     schema.Field("note", "str", required=False),
 )
@@ -160,10 +168,11 @@ _RULE_FIELDS = (
     schema.Field("evidence", "str", choices=EVIDENCE),
     schema.Field("management", "str", required=False),
     schema.Field("enzyme", "str", required=False),
+    schema.Field("grading_note", "text", required=False),
     schema.SRC,
     schema.AS_OF,
 )
-_SECTIONS = {"class": "class", "drug": "drug", "substance": "substance"}
+_SECTIONS = {"class": "class", "drug": "drug", "substance": "substance", "property": "property"}
 
 
 def _read(path: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
@@ -244,12 +253,18 @@ def load_dirs(dirs: Sequence[tuple[str, str]]) -> InteractionData:
                 rules.append(rule)
                 rule_at.append((path, i, text))
             problems.extend(ck.problems)
-    # cross checks: classes named by partners exist; rules name known partners; no duplicates
+    # cross checks: classes and properties named by partners exist; rules name known partners; no duplicates
     class_ids = {p.id for p in partners.values() if p.kind == "class"}
+    property_ids = {p.id for p in partners.values() if p.kind == "property"}
     for p in [*partners.values(), *subs.values()]:
         for c in p.classes:
             if c not in class_ids:
-                problems.append(Problem(p.origin, 1, 1, f"{p.kind}.{p.id}.classes", f"unknown class {c!r}"))
+                hint = " (it is a property: list it under properties)" if c in property_ids else ""
+                problems.append(Problem(p.origin, 1, 1, f"{p.kind}.{p.id}.classes", f"unknown class {c!r}{hint}"))
+        for c in p.properties:
+            if c not in property_ids:
+                hint = " (it is a class: list it under classes)" if c in class_ids else ""
+                problems.append(Problem(p.origin, 1, 1, f"{p.kind}.{p.id}.properties", f"unknown property {c!r}{hint}"))
     seen: dict[tuple[frozenset[str], str, str], int] = {}
     for n, rule in enumerate(rules):
         file, i, text = rule_at[n]
@@ -292,7 +307,8 @@ def _load_partners(
     for section, table in data.items():
         kind = _SECTIONS.get(section)
         if kind is None or not isinstance(table, dict):
-            ck.add((section,), "unknown section (expected [class.ID], [drug.ID] or [substance.ID] tables)")
+            expected = "[class.ID], [property.ID], [drug.ID] or [substance.ID] tables"
+            ck.add((section,), f"unknown section (expected {expected})")
             continue
         for pid, raw in table.items():
             where: schema.Path_ = (f"{section}.{pid}",)
@@ -315,8 +331,13 @@ def _load_partners(
                 if kind != "substance" and "name" not in values:
                     ck.add((*where, "name"), "missing required field 'name'")
                     continue
-                if kind == "drug" and not values.get("sources"):
-                    ck.add((*where, "sources"), "a drug needs at least one source id (its label)")
+                if kind in ("drug", "property") and not values.get("sources"):
+                    what = (
+                        "a drug needs at least one source id (its label)"
+                        if kind == "drug"
+                        else ("a property needs at least one source id")
+                    )
+                    ck.add((*where, "sources"), what)
                     continue
                 target[pid] = Partner(
                     id=pid,
@@ -327,6 +348,7 @@ def _load_partners(
                     sources=values.get("sources", ()),
                     note=values.get("note", ""),
                     origin=path,
+                    properties=values.get("properties", ()),
                 )
             else:  # a later directory: names and notes replace, lists unite
                 target[pid] = old._replace(
@@ -334,6 +356,7 @@ def _load_partners(
                     note=values.get("note", old.note),
                     aliases=tuple(dict.fromkeys((*old.aliases, *values.get("aliases", ())))),
                     classes=tuple(dict.fromkeys((*old.classes, *values.get("classes", ())))),
+                    properties=tuple(dict.fromkeys((*old.properties, *values.get("properties", ())))),
                     sources=tuple(dict.fromkeys((*old.sources, *values.get("sources", ())))),
                 )
     problems.extend(ck.problems)
@@ -435,7 +458,107 @@ def validate_dirs(
                             f"unknown partner {value!r} (not a substance, drug or class id)",
                         )
                     )
+    for file in rule_files:
+        if os.path.isfile(file):
+            problems.extend(grading_problems(data, file, locate))
     return problems, {s for s, _, _ in data.cited}
+
+
+# ---------------------------------------------------------------------------------------------
+# the severity scale, enforced
+
+# What a rule's own words imply about its severity. A mention preceded by a negation
+# ("no seizures were reported", "not contraindicated") does not count.
+_FLOORS = (
+    (re.compile(r"do not co-?administer|contraindicat", re.I), "contraindicated"),
+    (
+        re.compile(
+            r"\bdeaths?\b|\bdied\b|\bfatal|serotonin (?:toxicity|syndrome)|seizures?\b|"
+            r"hypertensive crisis|hypertensive crises|respiratory depression",
+            re.I,
+        ),
+        "major",
+    ),
+)
+_NEGATION = re.compile(r"\b(?:no|not|without|never|nor|none)\b[^.;]{0,40}$", re.I)
+
+
+def severity_floor(text: str) -> tuple[str, str] | None:
+    """The lowest severity a rule's words allow, and the words that set it (None: no floor)."""
+    for pattern, floor in _FLOORS:
+        for m in pattern.finditer(text):
+            if not _NEGATION.search(text[: m.start()]):
+                return floor, m.group(0)
+    return None
+
+
+def grading_problems(
+    data: InteractionData, file: str, locate: Callable[[str, schema.Path_], tuple[int, int]]
+) -> list[Problem]:
+    """Rules graded below what their own words say, and substance or drug rules milder than a
+    class or property rule they fall under (same partner, same effect)."""
+    out: list[Problem] = []
+    root = os.path.dirname(file)
+    mine = [r for r in data.rules if r.origin == root or _same_file(r.origin, root)]
+    raw, _, _ = _read(file)
+    items = raw.get("rule", []) if raw else []
+    index = {
+        (it.get("a"), it.get("b"), it.get("effect"), it.get("setting")): i
+        for i, it in enumerate(items if isinstance(items, list) else [])
+        if isinstance(it, dict)
+    }
+    by_other: dict[tuple[str, str], list[Rule]] = {}
+    for r in data.rules:
+        by_other.setdefault((r.a, r.effect), []).append(r)
+        by_other.setdefault((r.b, r.effect), []).append(r)
+    for r in mine:
+        i = index.get((r.a, r.b, r.effect, r.setting))
+        if i is None or r.grading_note:
+            continue
+        if r.severity != "none":
+            floor = severity_floor(f"{r.text}. {r.management}")
+            if floor is not None and RANK[r.severity] < RANK[floor[0]]:
+                line, col = locate(file, ("rule", i, "severity"))
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        f"rule[{i}].severity",
+                        f"{r.severity!r} is below the scale: its text says {floor[1]!r}, "
+                        f"which is at least {floor[0]!r} (docs/schema.md, severity); raise it, or say in "
+                        "grading_note why those words do not set its grade",
+                    )
+                )
+        for me, other in ((r.a, r.b), (r.b, r.a)):
+            p = data.partners.get(me) or data.substance_classes.get(me)
+            if p is None or p.kind in ("class", "property"):
+                continue
+            groups = _expand(data, p)
+            for wider in by_other.get((other, r.effect), ()):
+                g = wider.b if wider.a == other else wider.a
+                if g != me and g in groups and RANK[wider.severity] > RANK[r.severity]:
+                    line, col = locate(file, ("rule", i, "severity"))
+                    out.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            f"rule[{i}].severity",
+                            f"{r.severity!r} is milder than the {wider.severity!r} rule {wider.a} + {wider.b} "
+                            f"that {me} falls under (via {' > '.join(groups[g])}); "
+                            "raise it, or say why in grading_note",
+                        )
+                    )
+                    break
+    return out
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -470,21 +593,24 @@ def substance_partner(ds: Dataset, data: InteractionData, sid: str) -> Partner:
         aliases=sub.aliases,
         classes=extra.classes if extra else (),
         sources=extra.sources if extra else (),
+        properties=extra.properties if extra else (),
     )
 
 
 def _expand(data: InteractionData, p: Partner) -> dict[str, tuple[str, ...]]:
-    """Every id a partner answers to, with the class path that leads there."""
+    """Every id a partner answers to (its classes and properties, transitively), with the path there."""
+    from collections import deque
+
     out: dict[str, tuple[str, ...]] = {p.id: ()}
-    todo: list[tuple[str, tuple[str, ...]]] = [(c, (c,)) for c in p.classes]
+    todo: deque[tuple[str, tuple[str, ...]]] = deque((c, (c,)) for c in (*p.classes, *p.properties))
     while todo:
-        cid, path = todo.pop(0)
+        cid, path = todo.popleft()
         if cid in out:
             continue
         out[cid] = path
         cls = data.partners.get(cid)
         if cls is not None:
-            todo.extend((c, (*path, c)) for c in cls.classes)
+            todo.extend((c, (*path, c)) for c in (*cls.classes, *cls.properties) if c not in out)
     return out
 
 
@@ -521,7 +647,7 @@ def involving(ds: Dataset, data: InteractionData, p: Partner) -> list[Pair]:
             others.setdefault(r.a)
     out = []
     for oid in others:
-        if oid in mine:
+        if oid == p.id or (oid in mine and not _is_group(data, oid)):
             continue
         other = data.partners.get(oid)
         if other is None:
@@ -531,6 +657,11 @@ def involving(ds: Dataset, data: InteractionData, p: Partner) -> list[Pair]:
                 continue
         out.append(pair(data, p, other))
     return sorted(out, key=lambda x: -RANK[x.severity] if x.severity else 1)
+
+
+def _is_group(data: InteractionData, pid: str) -> bool:
+    found = data.partners.get(pid)
+    return found is not None and found.kind in ("class", "property")
 
 
 def class_ids(data: InteractionData) -> list[str]:
@@ -553,8 +684,9 @@ def for_substance(ds: Dataset, name: str) -> list[Pair]:
 
 
 def most_severe_class_rules(ds: Dataset, name: str, limit: int = 3) -> list[Pair]:
-    """A substance's most severe interactions with partner classes (no "none" entries)."""
-    return [p for p in for_substance(ds, name) if p.b.kind == "class" and p.severity not in (None, "none")][:limit]
+    """A substance's most severe interactions with classes and properties (no "none" entries)."""
+    groups = ("class", "property")
+    return [p for p in for_substance(ds, name) if p.b.kind in groups and p.severity not in (None, "none")][:limit]
 
 
 # -- coverage ----------------------------------------------------------------------------------
