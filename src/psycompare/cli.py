@@ -439,10 +439,20 @@ def interactions(
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Which substance x class and substance pairs are reviewed, and the gaps.")
     ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Every rule of every pair: what happens, what to do, evidence, sources.")
+    ] = False,
     fmt: FormatOpt = None,
 ) -> None:
-    """Interactions between substances, partner drugs and classes: severity, what happens, sources."""
-    commands.interactions(STATE.session, names or (), coverage, _value(fmt))
+    """Interactions between substances, partner drugs and classes: one line per pair, most severe first.
+
+    Severity is an action: contraindicated = avoid (do not combine); major = avoid, or only
+    with named precautions; moderate = monitor; minor = usually no action; none = reviewed,
+    no interaction known. Evidence is a separate question: label, controlled study,
+    observational, case reports, review, or pharmacology only. No interaction recorded does
+    not mean the combination is safe: it was not reviewed.
+    """
+    commands.interactions(STATE.session, names or (), coverage, _value(fmt), full)
 
 
 @app.command(short_help="Records as TOML/JSON, or a data directory.")

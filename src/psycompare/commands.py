@@ -260,7 +260,9 @@ def search(s: Session, text: str, fmt: str | None = None) -> int:
     return ExitCode.OK if view.data["matches"] else ExitCode.NOT_FOUND
 
 
-def interactions(s: Session, names: Sequence[str] = (), coverage: bool = False, fmt: str | None = None) -> None:
+def interactions(
+    s: Session, names: Sequence[str] = (), coverage: bool = False, fmt: str | None = None, full: bool = False
+) -> None:
     """Every pair among the names (or one name's recorded interactions), or the coverage matrix."""
     from psycompare import interaction_view as iv
     from psycompare import interactions as ix
@@ -279,9 +281,11 @@ def interactions(s: Session, names: Sequence[str] = (), coverage: bool = False, 
     unique = list({p.id: p for _, p in asked}.values())
     if len(unique) == 1:
         found = ix.involving(ds, data, unique[0])
-    else:
-        found = ix.pairs(data, unique)
-    out.emit(iv.pairs_view(ds, data, asked, found), command="interactions")
+        missing = ix.not_reviewed(ds, data, unique[0])
+        out.emit(iv.partner_view(ds, data, asked, found, missing, full), command="interactions")
+        return
+    found = ix.pairs(data, unique)
+    out.emit(iv.pairs_view(ds, data, asked, found, full), command="interactions")
 
 
 def export(
