@@ -161,12 +161,15 @@ def _interactions(ds: Dataset, sub: model.Substance, others: list[model.Substanc
                 {"severity": p.severity},
             )
         )
-    for p in ix.most_severe_class_rules(ds, sub.id, limit=3):
+    groups = ix.most_severe_class_rules(ds, sub.id, limit=None)
+    for p in groups[:3]:
         top = p.hits[0].rule
         srcs = tuple(dict.fromkeys(s for h in p.hits for s in h.rule.sources))
         out.append(
             Item(f"{p.b.name}: {p.severity}, {top.effect.replace('-', ' ')}", srcs, top.as_of, {"severity": p.severity})
         )
+    if len(groups) > 3:  # never a silent cut: how many more, and the command that lists them
+        out.append(Item(f"+{len(groups) - 3} more: psycompare interactions {sub.id}"))
     return out
 
 

@@ -727,7 +727,7 @@ def for_substance(ds: Dataset, name: str) -> list[Pair]:
     return involving(ds, data, resolve(ds, data, name))
 
 
-def most_severe_class_rules(ds: Dataset, name: str, limit: int = 3) -> list[Pair]:
+def most_severe_class_rules(ds: Dataset, name: str, limit: int | None = 3) -> list[Pair]:
     """A substance's most severe interactions with classes and properties (no "none" entries)."""
     groups = ("class", "property")
     return [p for p in for_substance(ds, name) if p.b.kind in groups and p.severity not in (None, "none")][:limit]
