@@ -13,6 +13,7 @@ NAMES: dict[str, str] = {
     "DE": "Germany",
     "NL": "Netherlands",
     "JM": "Jamaica",
+    "CZ": "Czech Republic",
     "INTL": "UN conventions",
 }
 _US_STATES = (
