@@ -14,6 +14,7 @@ NAMES: dict[str, str] = {
     "NL": "Netherlands",
     "JM": "Jamaica",
     "CZ": "Czech Republic",
+    "CN": "China",
     "INTL": "UN conventions",
 }
 _US_STATES = (
