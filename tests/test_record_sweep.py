@@ -49,6 +49,10 @@ EVENTS = [
     ("ibogaine", D(2026, 4, 18), "US", "other", "eo-14401-2026-04-18", True),
     ("dmt", D(2024, 11, 5), "US-MA", "other", "ballotpedia-ma-question-4-2024", False),
     ("mescaline", D(2024, 11, 5), "US-MA", "other", "ballotpedia-ma-question-4-2024", False),
+    ("psilocybin", D(2025, 7, 16), "GB", "other", "gov-uk-barriers-to-research-response-2025", True),
+    ("lsd", D(2025, 7, 16), "GB", "other", "gov-uk-barriers-to-research-response-2025", True),
+    ("mdma", D(2025, 7, 16), "GB", "other", "gov-uk-barriers-to-research-response-2025", True),
+    ("psilocybin", D(2026, 6, 23), "US-NM", "programme", "nm-register-7-35-2-nmac-2026", True),
     ("sertraline", D(2025, 7, 21), "US", "other", "mhw-fda-ssri-pregnancy-panel-2025", False),
     ("paroxetine", D(2025, 7, 21), "US", "other", "mhw-fda-ssri-pregnancy-panel-2025", False),
 ]
