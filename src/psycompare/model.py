@@ -66,6 +66,20 @@ class Source(NamedTuple):
     origin: str = ""
 
     @property
+    def host(self) -> str:
+        """The host name of the URL ("" without one)."""
+        rest = self.url.partition("://")[2]
+        return rest.split("/", 1)[0].rpartition("@")[2].partition(":")[0].lower()
+
+    @property
+    def heading(self) -> str:
+        """The title as a source list shows it: a secondary copy says where it sits."""
+        if self.secondary:
+            where = self.host.removeprefix("www.") or "another host"
+            return f"copy on {where} of: {self.title}"
+        return self.title
+
+    @property
     def locator(self) -> str:
         """The most stable pointer: PMID, then DOI, then URL."""
         if self.pmid:

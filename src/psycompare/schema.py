@@ -326,6 +326,23 @@ MIRROR_HOSTS = (
     "toad.com",
 )
 MIRROR_PREFIXES = ("vdocuments.",)  # vdocuments.mx, vdocuments.site, ...
+# Staging, development, test and demo hosts, and raw cloud origins: never a source, marked or not.
+# A host label (any but the top-level domain) in STAGING_LABELS, or ending in "-dev"/"dev" after a
+# name (mimsdev), or a host under one of STAGING_SUFFIXES, or localhost / an IP address.
+STAGING_LABELS = frozenset(
+    ("dev", "develop", "development", "staging", "stage", "stg", "sit", "uat", "qa", "test", "testing")
+    + ("demo", "sandbox", "preview", "preprod", "pre-prod", "localhost")
+)
+STAGING_SUFFIXES = (
+    "azurewebsites.net",
+    "herokuapp.com",
+    "vercel.app",
+    "netlify.app",
+    "ngrok.io",
+    "ngrok-free.app",
+    "appspot.com",
+    "onrender.com",
+)
 
 
 def mirror_host(url: str) -> str:
@@ -335,6 +352,25 @@ def mirror_host(url: str) -> str:
     if any(f".{p}" in f".{host}" for p in MIRROR_PREFIXES):
         return host
     for known in MIRROR_HOSTS:
+        if host == known or host.endswith("." + known):
+            return host
+    return ""
+
+
+def staging_host(url: str) -> str:
+    """The staging, development, demo or raw cloud-origin host a URL is on, or ""."""
+    rest = url.partition("://")[2]
+    host = rest.split("/", 1)[0].rpartition("@")[2].lower()
+    host = host.rpartition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+    labels = host.split(".")
+    if host == "localhost" or host.startswith("[") or all(p.isdigit() for p in labels):
+        return host
+    for label in labels[:-1]:
+        if label in STAGING_LABELS or label.startswith(("dev-", "staging-", "stg-")):
+            return host
+        if label.endswith(("-dev", "-staging", "-stg")) or (label.endswith("dev") and len(label) > 5):
+            return host
+    for known in STAGING_SUFFIXES:
         if host == known or host.endswith("." + known):
             return host
     return ""
@@ -715,6 +751,12 @@ def validate_sources(
 
 def _check_secondary(ck: _Checker, sid: str, values: dict[str, Any]) -> None:
     """A mirror or aggregator URL must be marked secondary, and a secondary source must say why."""
+    staging = staging_host(values.get("url", ""))
+    if staging:
+        ck.add(
+            (sid, "url"),
+            f"{staging} is a staging, development or test host: cite the publisher's public copy",
+        )
     host = mirror_host(values.get("url", ""))
     if host and not values.get("secondary"):
         ck.add(

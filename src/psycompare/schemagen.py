@@ -90,8 +90,10 @@ SOURCE = {
         "url": STR,
         "pmid": STR,
         "doi": STR,
+        "secondary": {"type": "boolean"},
+        "note": STR,
     },
-    "required": ["n", "id", "kind", "title", "publisher", "date", "url", "pmid", "doi"],
+    "required": ["n", "id", "kind", "title", "publisher", "date", "url", "pmid", "doi", "secondary", "note"],
     "additionalProperties": False,
 }
 META = {

@@ -218,6 +218,8 @@ def source_json(n: int, src: model.Source) -> dict[str, Any]:
         "url": src.url,
         "pmid": src.pmid,
         "doi": src.doi,
+        "secondary": src.secondary,
+        "note": src.note,
     }
 
 
@@ -807,7 +809,7 @@ def sources_view(ds: Dataset, subs: list[model.Substance]) -> View:
                 f"{sub.name}: sources",
                 ["#", "kind", "source", "date", "where"],
                 [
-                    Row([str(n), s.kind, f"{s.title}. {s.publisher}", s.date.isoformat(), s.locator])
+                    Row([str(n), s.kind, f"{s.heading}. {s.publisher}", s.date.isoformat(), s.locator])
                     for n, s in enumerate(srcs, 1)
                 ],
                 layout="items",
@@ -817,8 +819,9 @@ def sources_view(ds: Dataset, subs: list[model.Substance]) -> View:
         for n, s in enumerate(srcs, 1):
             csv_rows.append(
                 [sub.id, str(n), s.id, s.kind, s.title, s.publisher, s.date.isoformat(), s.pmid, s.doi, s.url]
+                + ["yes" if s.secondary else "", s.note]
             )
-    header = ["substance", "n", "id", "kind", "title", "publisher", "date", "pmid", "doi", "url"]
+    header = ["substance", "n", "id", "kind", "title", "publisher", "date", "pmid", "doi", "url", "secondary", "note"]
     return View({"substances": data}, blocks, header, csv_rows)
 
 
