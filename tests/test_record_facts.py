@@ -266,3 +266,38 @@ def test_csv_sources_have_secondary_and_note_columns(run: Run) -> None:
     assert code == 0
     header = out.splitlines()[0].split(",")
     assert header[-2:] == ["secondary", "note"]
+
+
+# ----------------------------------------------------------------------------- locators (issue 20 item 6)
+
+
+def test_locator_is_a_field_in_json_and_points_into_the_first_source(run: Run) -> None:
+    code, out, _ = run("show", "5-meo-dmt", "--format", "json")
+    assert code == 0
+    events = {e["date"]: e for e in json.loads(out)["substances"][0]["events"]}
+    assert events["2011-01-19"]["locator"] == "the DATES paragraph"
+    assert events["2023-06-20"]["locator"] == ""
+    code, out, _ = run("show", "5-meo-dmt", "--format", "plain")
+    flat = " ".join(out.split())
+    assert re.search(
+        r"took effect, on an HHS scheduling recommendation\. \[(\d+)\] \(see the DATES paragraph in \[\1\]\)", flat
+    )
+
+
+def test_sources_list_says_where_facts_point_into_a_source(run: Run) -> None:
+    code, out, _ = run("sources", "5-meo-dmt", "--format", "json")
+    assert code == 0
+    srcs = {s["id"]: s for s in json.loads(out)["substances"][0]["sources"]}
+    assert srcs["fr-2010-12-20-5-meo-dmt-schedule-i"]["cited_at"] == ["events: the DATES paragraph"]
+    assert srcs["cfr-21-1308"]["cited_at"] == []
+    code, out, _ = run("sources", "5-meo-dmt", "--format", "plain")
+    assert "(cited at events: the DATES paragraph)" in " ".join(out.split())
+
+
+def test_data_validate_limits_a_locator_to_80_characters(run: Run, data_copy: Path) -> None:
+    rec = data_copy / "substances" / "5-meo-dmt.toml"
+    rec.write_text(
+        rec.read_text("utf-8").replace('locator = "the DATES paragraph"', f'locator = "{"x" * 81}"'), "utf-8"
+    )
+    code, out, err = run("data", "validate", str(data_copy))
+    assert code != 0 and "locator" in out + err

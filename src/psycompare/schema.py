@@ -277,6 +277,11 @@ SECTIONS: tuple[Section, ...] = (
         many=False,
     ),
 )
+# Every fact may say where in its first-listed source the claim is found (label section "5.1",
+# "Table 2", a schedule's item, a page), so a reader can check it without reading the whole
+# document. Shown after the citation markers in human views, as a field in JSON.
+LOCATOR = Field("locator", "str", required=False, limit=80)
+SECTIONS = tuple(s._replace(fields=(*s.fields, LOCATOR)) for s in SECTIONS)
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 REQUIRED_SECTIONS = ("class", "summary", "mechanism", "status")
 TOP_FIELDS = (

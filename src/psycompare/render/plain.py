@@ -12,6 +12,8 @@ def row_suffix(row: Row) -> str:
     out = ""
     if row.cites:
         out += " " + marker(row.cites)
+    if row.locator:
+        out += f" ({row.locator})"
     if row.age:
         out += f" ({row.age})"
     elif row.as_of:
