@@ -64,8 +64,9 @@ def test_H1_a_user_partner_cannot_take_a_bundled_partner_name(run: Run, tmp_path
     d = overlay(tmp_path, '[drug.fake]\nname = "fake"\naliases = ["Nardil"]\nsources = ["test-label"]\n')
     data = ix.load_dirs([(str(BUNDLED), "bundled"), (str(d), str(d))])
     assert data.keys["nardil"] == "phenelzine"
-    assert any("'Nardil' is also a name of 'phenelzine'" in str(p) and "partners.toml:3:" in str(p)
-               for p in data.problems)
+    assert any(
+        "'Nardil' is also a name of 'phenelzine'" in str(p) and "partners.toml:3:" in str(p) for p in data.problems
+    )
 
 
 def test_H1_a_bundled_partner_name_is_not_taken_by_an_overlay_record(run: Run, tmp_path: Path) -> None:
@@ -111,7 +112,9 @@ def test_M7_a_cas_number_given_to_two_records_is_reported(tmp_path: Path) -> Non
 def test_H4_a_long_class_chain_is_linear_and_reported(tmp_path: Path) -> None:
     """H4: a chain of 5,000 classes resolves in linear time and memory; validate reports its depth."""
     n = 5_000
-    body = "".join(f'[class.c{i}]\nname = "C{i}"\n' + (f'classes = ["c{i + 1}"]\n' if i < n else "") for i in range(1, n + 1))
+    body = "".join(
+        f'[class.c{i}]\nname = "C{i}"\n' + (f'classes = ["c{i + 1}"]\n' if i < n else "") for i in range(1, n + 1)
+    )
     body += '[substance.mdma]\nclasses = ["c1"]\n'
     d = overlay(tmp_path, body, RULE.format(a=f"c{n}", b="lithium", sev="minor", effect="other", src="test-label"))
     ds = Dataset([d])
