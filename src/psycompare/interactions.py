@@ -282,9 +282,101 @@ def load_dirs(dirs: Sequence[tuple[str, str]], skip: Iterable[str] = ()) -> Inte
     hit = _CACHE.get(key)
     if hit is not None and hit[0] == sig:
         return hit[1]
-    result = _load_dirs(dirs, skipped)
+    result = _disk_cached(dirs, skipped, sig)
     _CACHE[key] = (sig, result)
     return result
+
+
+def _disk_cached(
+    dirs: Sequence[tuple[str, str]], skipped: frozenset[str], sig: tuple[tuple[Any, ...], ...]
+) -> InteractionData:
+    """`_load_dirs`, validated once per content: the result is kept in the private cache folder,
+    keyed on the files' digests (as records are kept in the index), so a call never re-checks
+    100,000 rules it checked before (audit 2026-12-04 M8)."""
+    from psycompare import __version__
+    from psycompare.dataset import default_cache_dir
+    from psycompare.index import (
+        INDEX_FORMAT,
+        Corrupt,
+        _b,
+        _digest,
+        _seal,
+        _unseal,
+        open_private_dir,
+        read_private,
+        write_private,
+    )
+
+    folder = default_cache_dir()
+    dir_fd = open_private_dir(folder, create=True) if folder else None
+    if dir_fd is None or any(s[-1] == b"" and s[3] != -1 for s in sig):
+        if dir_fd is not None:
+            os.close(dir_fd)
+        return _load_dirs(dirs, skipped)
+    import marshal
+    from zlib import crc32
+
+    content = marshal.dumps(
+        (__version__, INDEX_FORMAT, Date.today().toordinal(), tuple(dirs), tuple(sorted(skipped)), [s[-1] for s in sig])
+    )
+    tag = b"interactions:" + _digest(content)
+    version = "".join(c if c.isascii() and (c.isalnum() or c in "._+") else "_" for c in __version__)
+    name = f"interactions-{version}-f{INDEX_FORMAT}-{crc32(_b(repr(dirs))):08x}.bin"
+    try:
+        blob = read_private(dir_fd, name, 1 << 30)
+        if blob is not None:
+            try:
+                return _thaw_data(_unseal(tag, blob))
+            except (Corrupt, ValueError, TypeError, EOFError, IndexError, KeyError):
+                pass  # damaged or for other files: load and rewrite
+        result = _load_dirs(dirs, skipped)
+        try:
+            write_private(dir_fd, name, _seal(tag, _freeze_data(result)))
+        except (OSError, ValueError):
+            pass
+        return result
+    finally:
+        os.close(dir_fd)
+
+
+def _freeze_data(d: InteractionData) -> tuple[Any, ...]:
+    """InteractionData as plain tuples (marshal-able): dates become ordinals."""
+
+    def day(x: Date | None) -> int:
+        return x.toordinal() if x else 0
+
+    return (
+        [tuple(p) for p in d.partners.values()],
+        [tuple(p) for p in d.substance_classes.values()],
+        d.keys,
+        [(*r[:10], day(r.as_of), *r[11:]) for r in d.rules],
+        day(d.reviewed),
+        [tuple(p) for p in d.problems],
+        list(d.cited),
+        d.key_from,
+        d.by_id,
+        d.cycles,
+    )
+
+
+def _thaw_data(t: tuple[Any, ...]) -> InteractionData:
+    partners = {p[0]: Partner._make(p) for p in t[0]}
+    subs = {p[0]: Partner._make(p) for p in t[1]}
+    fromordinal = Date.fromordinal
+    new_rule = Rule._make
+    rules = tuple(new_rule((*r[:10], fromordinal(r[10]) if r[10] else None, *r[11:])) for r in t[3])
+    return InteractionData(
+        partners,
+        subs,
+        t[2],
+        rules,
+        Date.fromordinal(t[4]) if t[4] else None,
+        tuple(Problem._make(p) for p in t[5]),
+        tuple(t[6]),
+        t[7],
+        t[8],
+        t[9],
+    )
 
 
 def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> InteractionData:
@@ -579,8 +671,9 @@ def _source_problems(ds: Dataset, data: InteractionData, limit: int = 100) -> li
     """Citations of source ids that no sources.toml defines (the first ``limit``, located)."""
     out: list[Problem] = []
     locate = _Locators().find
-    for source_id, file, where in data.cited:
-        if ds.source(source_id) is None:
+    missing = {s for s in {c[0] for c in data.cited} if ds.source(s) is None}  # each id asked once
+    for source_id, file, where in data.cited if missing else ():
+        if source_id in missing:
             line, col = locate(file, where)
             out.append(
                 Problem(file, line, col, schema.dotted(where), f"source id {source_id!r} is not in sources.toml")
