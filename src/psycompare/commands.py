@@ -10,7 +10,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from psycompare.errors import ExitCode, UsageError
+from psycompare.errors import ExitCode, PsycompareError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,7 +50,14 @@ class Session:
     def output(self, fmt: str | None) -> Output:
         from psycompare.output import Output
 
-        return Output(fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info)
+        return Output(fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info, notes=self.notes)
+
+    def notes(self) -> list[str]:
+        """What the dataset skipped (broken user files), once each; emptied when read."""
+        if self._dataset is None:
+            return []
+        found, self._dataset.notes[:] = list(self._dataset.notes), []
+        return found
 
     def info(self) -> dict[str, str] | None:
         """The dataset's version and date, for the `meta` of machine output."""
@@ -115,8 +122,7 @@ def list_(
 
 
 def _all_records(s: Session) -> list[Substance]:
-    ds = s.dataset()
-    return [ds.load(i) for i in ds.ids()]
+    return s.dataset().loadable()
 
 
 def show(s: Session, names: Sequence[str], fmt: str | None = None, section: str | None = None) -> None:
@@ -204,7 +210,7 @@ def timeline(
             shown = bad[0][:20] if bad else kind[:20]
             raise UsageError(f"unknown event kind {shown!r}; use one of: {', '.join(model.EVENT_KINDS)}")
     ds = s.dataset()
-    subs = s.load(names) if names else [ds.load(i) for i in ds.ids()]
+    subs = s.load(names) if names else ds.loadable()
     code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
     out = s.output(fmt)
     out.emit(timeline_view.timeline_view(ds, subs, start, end, code, kinds), command="timeline")
@@ -275,7 +281,11 @@ def interactions(
     ds = s.dataset()
     data = ix.load(ds)
     if coverage:
-        out.emit(iv.coverage_view(data, *ix.coverage(ds, data)), disclaimer=False, command="interactions-coverage")
+        skipped: list[PsycompareError] = []
+        matrix = ix.coverage(ds, data, skipped)
+        for err in skipped:  # a broken record costs only its own row and column (audit M10)
+            ds.note(f"psycompare: skipped a record: {err}")
+        out.emit(iv.coverage_view(data, *matrix), disclaimer=False, command="interactions-coverage")
         return
     asked = [(n, ix.resolve(ds, data, n)) for n in names]  # every name resolves before anything prints
     unique = list({p.id: p for _, p in asked}.values())
@@ -298,10 +308,12 @@ def export(
     if out_dir is not None and fmt != "toml":
         raise UsageError("--out writes TOML data files; drop --format json")
     ds = s.dataset()
-    subs = s.load(names) if names else [ds.load(i) for i in ds.ids()]
+    subs = s.load(names) if names else ds.loadable()
     if out_dir is not None:
         out = os.path.expanduser(os.fspath(out_dir))
         done = exp.write_dir(ds, subs, out, force=force)
+        for line in s.notes():
+            write_err(sys.stderr, line)
         write_err(
             sys.stderr, f"wrote {done.records} record(s) to {out}; {done.sources_added} source(s) added to sources.toml"
         )
@@ -313,6 +325,8 @@ def export(
             )
         return
     write_data(sys.stdout, exp.dumps(ds, subs, fmt), fmt)
+    for line in s.notes():
+        write_err(sys.stderr, line)
 
 
 def _data_dirs(s: Session, dirs: Sequence[Path]) -> list[Path]:

@@ -104,6 +104,7 @@ class Dataset:
             raise DataError(
                 [Problem("(none)", 1, 1, "(directory)", "no data directories (--no-bundled without --data)")]
             )
+        self.notes: list[str] = []  # lines for stderr: what was skipped and why (see `note`)
         self.indexes = [
             DirIndex(root, origin, os.fspath(cache) if cache is not None else None) for root, origin in roots
         ]
@@ -286,6 +287,19 @@ class Dataset:
             except PsycompareError as exc:
                 errors.append(exc)
         return out, errors
+
+    def note(self, text: str) -> None:
+        """Keep a line for stderr (each once); the command prints them after its output."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def loadable(self) -> list[model.Substance]:
+        """Every record that loads: a broken one costs only itself, with one located note
+        (audit 2026-12-04 M10). Commands over all records use this, as `search` does."""
+        subs, errors = self.all()
+        for err in errors:
+            self.note(f"psycompare: skipped a record: {err}")
+        return subs
 
     def summaries(self) -> list[dict[str, str | None]]:
         """What ``list`` shows, straight from the index (no record is parsed).

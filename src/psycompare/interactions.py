@@ -1150,15 +1150,28 @@ def class_ids(data: InteractionData) -> list[str]:
 # -- the functions other views call --------------------------------------------------------------
 
 
+def for_views(ds: Dataset) -> InteractionData:
+    """The interaction data for `show` and `compare`: a broken user file costs only its own
+    facts, with one located note per file in ``ds.notes`` (audit 2026-12-04 M1)."""
+    data, dropped = load_lenient(ds)
+    by_file: dict[str, list[Problem]] = {}
+    for p in dropped:
+        by_file.setdefault(p.file, []).append(p)
+    for found in by_file.values():
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        ds.note(f"psycompare: skipped your interaction file: {found[0]}{more}")
+    return data
+
+
 def for_pair(ds: Dataset, a: str, b: str) -> Pair:
     """The interaction answer for two names (substances, drugs or classes)."""
-    data = load(ds)
+    data = for_views(ds)
     return pair(data, resolve(ds, data, a), resolve(ds, data, b))
 
 
 def for_substance(ds: Dataset, name: str) -> list[Pair]:
     """Every recorded interaction of one name, grouped by partner, most severe first."""
-    data = load(ds)
+    data = for_views(ds)
     return involving(ds, data, resolve(ds, data, name))
 
 

@@ -1,0 +1,83 @@
+"""Reliability audit 2026-12-04: degrade, never collapse. A broken user interaction file costs only
+its own facts in `show` and `compare` (M1); a broken user record costs only itself in the
+all-records commands (M10); each with one located note on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import MINIMAL_RECORD, MINIMAL_SOURCES, Run
+
+DUP = (
+    'reviewed = 2026-01-01\n[[rule]]\na = "maoi"\nb = "mdma"\nseverity = "minor"\neffect = "serotonin-toxicity"\n'
+    'text = "x"\nsetting = "nonmedical"\nevidence = "label"\nsources = ["test-label"]\n'
+)
+
+
+@pytest.fixture
+def broken_rules(tmp_path: Path) -> Path:
+    d = tmp_path / "dg"
+    d.mkdir()
+    (d / "sources.toml").write_text(MINIMAL_SOURCES)
+    (d / "interactions.toml").write_text(DUP)
+    return d
+
+
+def test_M1_a_broken_user_interaction_file_does_not_break_show(run: Run, broken_rules: Path) -> None:
+    """M1: `show` of a bundled substance works, with the bundled interactions and one located note."""
+    code, out, err = run("--data", str(broken_rules), "show", "mdma", "-f", "plain")
+    plain = run("show", "mdma", "-f", "plain")[1]
+    assert code == 0 and out == plain
+    notes = [line for line in err.splitlines() if "skipped your interaction file" in line]
+    assert len(notes) == 1 and "interactions.toml:3:1:" in notes[0] and "duplicate rule" in notes[0]
+
+
+def test_M1_a_broken_user_interaction_file_does_not_break_compare(run: Run, broken_rules: Path) -> None:
+    """M1: `compare --full` keeps working; the bundled MAOI rule stands (the overlay cannot lower it)."""
+    code, out, err = run("--data", str(broken_rules), "compare", "ketamine", "mdma", "--full", "-f", "json")
+    assert code == 0, err
+    assert out == run("compare", "ketamine", "mdma", "--full", "-f", "json")[1]
+    assert err.count("skipped your interaction file") == 1
+
+
+def test_M1_interactions_itself_still_refuses_the_broken_file(run: Run, broken_rules: Path) -> None:
+    """M1: the `interactions` command reports the broken file and exits 1 (as documented)."""
+    code, out, err = run("--data", str(broken_rules), "interactions", "mdma", "maoi")
+    assert code == 1 and not out and "duplicate rule" in err
+
+
+@pytest.fixture
+def broken_record(tmp_path: Path) -> Path:
+    d = tmp_path / "br"
+    (d / "substances").mkdir(parents=True)
+    (d / "sources.toml").write_text(MINIMAL_SOURCES)
+    for sid in ("alpha", "beta"):
+        (d / "substances" / f"{sid}.toml").write_text(MINIMAL_RECORD.format(id=sid, name=sid.title(), aliases="[]"))
+    with open(d / "substances" / "beta.toml", "a") as fh:
+        fh.write("oops = = 1\n")
+    return d
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline", "-f", "json"],
+        ["status", "--all", "-f", "json"],
+        ["list", "-j", "GB", "-f", "json"],
+        ["list", "--schedule", "C-I", "-f", "json"],
+        ["export", "--format", "json"],
+    ],
+    ids=" ".join,
+)
+def test_M10_one_broken_record_costs_only_itself(run: Run, broken_record: Path, args: list[str]) -> None:
+    """M10: the all-records commands show every record that loads, and name the broken file once."""
+    code, out, err = run("--data", str(broken_record), *args)
+    assert code == 0, err
+    assert out and json.loads(out)
+    notes = [line for line in err.splitlines() if "skipped a record" in line]
+    assert len(notes) == 1 and "beta.toml:" in notes[0], err
+    if args[0] in ("status", "export"):
+        assert "alpha" in out and "ketamine" in out
