@@ -386,6 +386,9 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
     problems: list[Problem] = []
     cited: list[tuple[str, str, schema.Path_]] = []
     claims: list[tuple[str, str, int, str, schema.Path_]] = []  # (name, partner id, layer, file, where)
+    # (kind, partner id, class or property id) -> (layer, file) of the file that first gave the link:
+    # a problem with a link is blamed on that file, never on the one that defined the partner
+    links: dict[tuple[str, str, str], tuple[int, str]] = {}
     reviewed: Date | None = None
     rule_at: list[tuple[str, int]] = []  # (file, index) for locating rule problems later
     texts: dict[str, str] = {}
@@ -396,7 +399,7 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
         problems.extend(found)
         if data is not None:
             texts[path] = text
-            _load_partners(data, path, text, origin, partners, subs, problems, cited, claims, layer)
+            _load_partners(data, path, text, origin, partners, subs, problems, cited, claims, layer, links)
         path = os.path.join(root, RULES_FILE)
         data, text, found = _read(path) if path not in skipped else (None, "", [])
         problems.extend(found)
@@ -446,29 +449,39 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
     # cross checks: classes and properties named by partners exist; rules name known partners; no duplicates
     class_ids = {p.id for p in partners.values() if p.kind == "class"}
     property_ids = {p.id for p in partners.values() if p.kind == "property"}
+
+    def link_file(p: Partner, c: str) -> str:
+        return links.get((p.kind, p.id, c), (0, p.origin))[1]
+
     for p in [*partners.values(), *subs.values()]:
         for c in p.classes:
             if c not in class_ids:
                 hint = " (it is a property: list it under properties)" if c in property_ids else ""
-                line, col = locate(p.origin, (f"{p.kind}.{p.id}", "classes"))
-                problems.append(Problem(p.origin, line, col, f"{p.kind}.{p.id}.classes", f"unknown class {c!r}{hint}"))
+                file = link_file(p, c)
+                line, col = locate(file, (f"{p.kind}.{p.id}", "classes"))
+                problems.append(Problem(file, line, col, f"{p.kind}.{p.id}.classes", f"unknown class {c!r}{hint}"))
         for c in p.properties:
             if c not in property_ids:
                 hint = " (it is a class: list it under classes)" if c in class_ids else ""
-                line, col = locate(p.origin, (f"{p.kind}.{p.id}", "properties"))
+                file = link_file(p, c)
+                line, col = locate(file, (f"{p.kind}.{p.id}", "properties"))
                 problems.append(
-                    Problem(p.origin, line, col, f"{p.kind}.{p.id}.properties", f"unknown property {c!r}{hint}")
+                    Problem(file, line, col, f"{p.kind}.{p.id}.properties", f"unknown property {c!r}{hint}")
                 )
     cycles = _cycles(partners)
     for cycle in cycles:
-        first = partners[cycle[0]]
-        line, col = locate(first.origin, (f"{first.kind}.{first.id}", "classes"))
+        # blamed on the link that the latest directory gave (an overlay closing a bundled chain)
+        edges = [(partners[x], cycle[(i + 1) % len(cycle)]) for i, x in enumerate(cycle)]
+        first, nxt = max(edges, key=lambda e: links.get((e[0].kind, e[0].id, e[1]), (0, ""))[0])
+        file = link_file(first, nxt)
+        field = "properties" if nxt in first.properties and nxt not in first.classes else "classes"
+        line, col = locate(file, (f"{first.kind}.{first.id}", field))
         problems.append(
             Problem(
-                first.origin,
+                file,
                 line,
                 col,
-                f"{first.kind}.{first.id}.classes",
+                f"{first.kind}.{first.id}.{field}",
                 f"class membership cycle: {' > '.join((*cycle, cycle[0]))}",
             )
         )
@@ -555,6 +568,7 @@ def _load_partners(
     cited: list[tuple[str, str, schema.Path_]],
     claims: list[tuple[str, str, int, str, schema.Path_]] | None = None,
     layer: int = 0,
+    links: dict[tuple[str, str, str], tuple[int, str]] | None = None,
 ) -> None:
     ck = schema._Checker(path, text)
     for section, table in data.items():
@@ -612,6 +626,9 @@ def _load_partners(
                     properties=tuple(dict.fromkeys((*old.properties, *values.get("properties", ())))),
                     sources=tuple(dict.fromkeys((*old.sources, *values.get("sources", ())))),
                 )
+            if links is not None:
+                for c in (*values.get("classes", ()), *values.get("properties", ())):
+                    links.setdefault((kind, pid, c), (layer, path))
             if claims is not None and kind != "substance":
                 # every name this file gives, in order: the first directory to give a name owns it
                 if old is None:
