@@ -220,3 +220,34 @@ def test_M8_one_name_queries_read_only_the_rules_of_that_name(tmp_path: Path) ->
     assert time.perf_counter() - start < 5
     assert sum(1 for p in found if p.b.id.startswith("d")) == n
     assert len(data.by_id["mdma"]) >= n
+
+
+def test_M8_the_checked_rules_are_cached_and_read_by_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """M8: a second process-equivalent call reads the validated data from the private cache (SQLite,
+    through the checked descriptor) by key, gives the same answers, and a damaged value falls back
+    to the files."""
+    import sqlite3
+
+    from psycompare import index
+
+    monkeypatch.setattr(index, "_now", lambda: time.time_ns() + 60_000_000_000)  # files count as settled
+    n = 300
+    partners = "".join(f'[drug.d{i}]\nname = "D{i}"\nsources = ["test-label"]\n' for i in range(n))
+    body = "".join(RULE.format(a="mdma", b=f"d{i}", sev="minor", effect="other", src="test-label") for i in range(n))
+    d = overlay(tmp_path, partners, body)
+    ds = Dataset([d])
+    fresh = ix.load(ds)
+    want = ix.pair(fresh, ix.resolve(ds, fresh, "mdma"), ix.resolve(ds, fresh, "d7"))
+    (cache,) = Path(os.environ["PSYCOMPARE_CACHE_DIR"]).glob("interactions-*.sqlite")
+    ix._CACHE.clear()
+    cached = ix.load(Dataset([d]))
+    assert not isinstance(cached.rules, tuple)  # lazy, from the cache
+    got = ix.pair(cached, ix.resolve(ds, cached, "mdma"), ix.resolve(ds, cached, "d7"))
+    assert got == want and cached.keys["d7"] == "d7" and len(cached.rules) == len(fresh.rules)
+    db = sqlite3.connect(cache)  # damage one rule's value: the answer still comes from the files
+    db.execute("UPDATE rules SET v = x'00000000ff' WHERE k = (SELECT max(k) FROM rules)")
+    db.commit()
+    db.close()
+    ix._CACHE.clear()
+    damaged = ix.load(Dataset([d]))
+    assert list(damaged.rules) == list(fresh.rules)

@@ -166,21 +166,25 @@ class Pair(NamedTuple):
 class InteractionData(NamedTuple):
     """Partners and rules of every data directory, merged."""
 
-    partners: dict[str, Partner]  # id -> drug or class
-    substance_classes: dict[str, Partner]  # substance id -> its classes and their sources
-    keys: dict[str, str]  # normalized name/alias -> partner id
-    rules: tuple[Rule, ...]
+    # the mappings and sequences are dicts and tuples when built from the files, and read by
+    # key from the cache (`ix_cache`) otherwise
+    partners: Mapping[str, Partner]  # id -> drug or class
+    substance_classes: Mapping[str, Partner]  # substance id -> its classes and their sources
+    keys: Mapping[str, str]  # normalized name/alias -> partner id
+    rules: Sequence[Rule]
     reviewed: Date | None
     problems: tuple[Problem, ...]
-    cited: tuple[tuple[str, str, schema.Path_], ...]  # (source id, file, path)
+    cited: Sequence[tuple[str, str, schema.Path_]]  # (source id, file, path)
     # which data directory (0 = the first, usually the bundled one) gave each name in ``keys``:
     # an earlier directory owns a name, a later one can add names but never take one (H1)
-    key_from: dict[str, tuple[int, str, schema.Path_]] = {}  # key -> (directory number, file, where)
+    key_from: Mapping[str, tuple[int, str, schema.Path_]] = {}  # key -> (directory number, file, where)
     # rule positions by partner id, built once: pair() and involving() read only the rules of
     # the ids they reach, never every rule (audit 2026-12-04 M8)
-    by_id: dict[str, tuple[int, ...]] = {}
+    by_id: Mapping[str, tuple[int, ...]] = {}
     # class and property membership cycles, each as the ids around it (reported by validate)
     cycles: tuple[tuple[str, ...], ...] = ()
+    cited_ids: frozenset[str] = frozenset()  # every source id cited
+    rule_subs: tuple[str, ...] = ()  # ids the rules name that are not partners (substances, or unknown)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,17 +230,24 @@ def _read(path: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
 
 
 def _signature(roots: Sequence[str]) -> tuple[tuple[Any, ...], ...]:
+    from psycompare import index as _index
+
     out: list[tuple[Any, ...]] = []
     for root in roots:
         for name in (PARTNERS_FILE, RULES_FILE):
             try:
                 st = os.stat(os.path.join(root, name))
             except OSError:
-                out.append((0, 0, 0, -1, b""))
+                out.append((0, 0, 0, 0, -1, b""))
                 continue
             # mtime and size are not enough: `cp -p`, `tar -x` and `touch -r` keep them (audit
-            # 2026-12-04 M9); the inode, ctime and the content digest are checked too
-            out.append((st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size, _file_digest(os.path.join(root, name))))
+            # 2026-12-04 M9); the device, inode and ctime (which no tool sets back) are checked,
+            # and a file changed too recently to tell two versions apart by its stat is read
+            # and digested (the index's racy rule)
+            key = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+            racy = _index._racy(key, _index._now())
+            digest = _file_digest(os.path.join(root, name)) if racy or not st.st_size else b"-"
+            out.append((st.st_dev, *key, digest))
     return tuple(out)
 
 
@@ -297,86 +308,36 @@ def _disk_cached(
     from psycompare.dataset import default_cache_dir
     from psycompare.index import (
         INDEX_FORMAT,
-        Corrupt,
         _b,
-        _digest,
-        _seal,
-        _unseal,
         open_private_dir,
-        read_private,
-        write_private,
     )
 
     folder = default_cache_dir()
-    dir_fd = open_private_dir(folder, create=True) if folder else None
-    if dir_fd is None or any(s[-1] == b"" and s[3] != -1 for s in sig):
-        if dir_fd is not None:
-            os.close(dir_fd)
+    # a file being written (or unreadable) is never cached: it is checked afresh every call
+    if not folder or any(s[-1] != b"-" and s[4] != -1 for s in sig):
         return _load_dirs(dirs, skipped)
-    import marshal
     from zlib import crc32
 
-    content = marshal.dumps(
-        (__version__, INDEX_FORMAT, Date.today().toordinal(), tuple(dirs), tuple(sorted(skipped)), [s[-1] for s in sig])
+    from psycompare import ix_cache
+
+    head = ix_cache.head_of(
+        (__version__, INDEX_FORMAT, Date.today().toordinal(), tuple(dirs), tuple(sorted(skipped)), sig)
     )
-    tag = b"interactions:" + _digest(content)
     version = "".join(c if c.isascii() and (c.isalnum() or c in "._+") else "_" for c in __version__)
-    name = f"interactions-{version}-f{INDEX_FORMAT}-{crc32(_b(repr(dirs))):08x}.bin"
-    try:
-        blob = read_private(dir_fd, name, 1 << 30)
-        if blob is not None:
-            try:
-                return _thaw_data(_unseal(tag, blob))
-            except (Corrupt, ValueError, TypeError, EOFError, IndexError, KeyError):
-                pass  # damaged or for other files: load and rewrite
-        result = _load_dirs(dirs, skipped)
+    name = f"interactions-{version}-f{INDEX_FORMAT}-{crc32(_b(repr((dirs, sorted(skipped))))):08x}.sqlite"
+    found = ix_cache.read(folder, name, head, lambda: _load_dirs(dirs, skipped))
+    if found is not None:
+        return found
+    result = _load_dirs(dirs, skipped)
+    dir_fd = open_private_dir(folder, create=True)
+    if dir_fd is not None:
         try:
-            write_private(dir_fd, name, _seal(tag, _freeze_data(result)))
-        except (OSError, ValueError):
+            ix_cache.write(dir_fd, name, head, result)
+        except (OSError, ValueError, RecursionError, Exception):
             pass
-        return result
-    finally:
-        os.close(dir_fd)
-
-
-def _freeze_data(d: InteractionData) -> tuple[Any, ...]:
-    """InteractionData as plain tuples (marshal-able): dates become ordinals."""
-
-    def day(x: Date | None) -> int:
-        return x.toordinal() if x else 0
-
-    return (
-        [tuple(p) for p in d.partners.values()],
-        [tuple(p) for p in d.substance_classes.values()],
-        d.keys,
-        [(*r[:10], day(r.as_of), *r[11:]) for r in d.rules],
-        day(d.reviewed),
-        [tuple(p) for p in d.problems],
-        list(d.cited),
-        d.key_from,
-        d.by_id,
-        d.cycles,
-    )
-
-
-def _thaw_data(t: tuple[Any, ...]) -> InteractionData:
-    partners = {p[0]: Partner._make(p) for p in t[0]}
-    subs = {p[0]: Partner._make(p) for p in t[1]}
-    fromordinal = Date.fromordinal
-    new_rule = Rule._make
-    rules = tuple(new_rule((*r[:10], fromordinal(r[10]) if r[10] else None, *r[11:])) for r in t[3])
-    return InteractionData(
-        partners,
-        subs,
-        t[2],
-        rules,
-        Date.fromordinal(t[4]) if t[4] else None,
-        tuple(Problem._make(p) for p in t[5]),
-        tuple(t[6]),
-        t[7],
-        t[8],
-        t[9],
-    )
+        finally:
+            os.close(dir_fd)
+    return result
 
 
 def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> InteractionData:
@@ -522,6 +483,8 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
         key_from,
         {k: tuple(v) for k, v in by_id.items()},
         tuple(cycles),
+        frozenset(c[0] for c in cited),
+        tuple(k for k in by_id if k not in partners),
     )
 
 
@@ -688,7 +651,7 @@ def _source_problems(ds: Dataset, data: InteractionData, limit: int = 100) -> li
     """Citations of source ids that no sources.toml defines (the first ``limit``, located)."""
     out: list[Problem] = []
     locate = _Locators().find
-    missing = {s for s in {c[0] for c in data.cited} if ds.source(s) is None}  # each id asked once
+    missing = {s for s in data.cited_ids if ds.source(s) is None}  # each id asked once
     for source_id, file, where in data.cited if missing else ():
         if source_id in missing:
             line, col = locate(file, where)
@@ -812,7 +775,7 @@ def validate_dirs(
 MAX_CLASS_DEPTH = 16
 
 
-def _depths(partners: dict[str, Partner]) -> dict[str, int]:
+def _depths(partners: Mapping[str, Partner]) -> dict[str, int]:
     """How many classes deep each partner's membership goes (cycles cut), in linear time."""
     depth: dict[str, int] = {}
     for start in partners:
@@ -1216,7 +1179,7 @@ def _substances(ds: Dataset, data: InteractionData, skipped: list[PsycompareErro
     left out (and added to ``skipped``).
     """
     wanted = {row["id"] or "" for row in ds.indexes[0].listing()}
-    wanted.update(i for i in (*data.by_id, *data.substance_classes) if i not in data.partners)
+    wanted.update((*data.rule_subs, *data.substance_classes))
     subs: list[Partner] = []
     for sid in sorted(wanted):
         try:
