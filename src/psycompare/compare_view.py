@@ -80,6 +80,7 @@ class Item(NamedTuple):
     as_of: Any = None
     extra: dict[str, Any] | None = None  # structured fields for JSON (approval, schedule code...)
     group: str = ""  # a sub-heading inside the cell (the setting of a concern)
+    locator: str = ""  # where in its first-listed source the fact is found (--full views)
 
 
 def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool, on: date | None = None) -> list[Item]:
@@ -105,7 +106,7 @@ def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool
         text += f". Access: {e.programme}"
     if e.note and not short:  # a summary without a short form gets the status in words, not the prose
         text += f". {e.note}"
-    return [Item(text, e.sources, e.as_of, extra)]
+    return [Item(text, e.sources, e.as_of, extra, locator=e.locator)]
 
 
 def _concerns(sub: model.Substance, short: bool) -> list[Item]:
@@ -135,7 +136,7 @@ def _serious(sub: model.Substance) -> list[Item]:
 
 def _uses(sub: model.Substance, levels: tuple[str, ...], exclude: bool = False) -> list[Item]:
     return [
-        Item(f"{u.condition} ({u.evidence})", u.sources, u.as_of, {"evidence": u.evidence})
+        Item(f"{u.condition} ({u.evidence})", u.sources, u.as_of, {"evidence": u.evidence}, locator=u.locator)
         for u in sub.uses
         if (u.evidence in levels) != exclude
     ]
@@ -189,14 +190,14 @@ def items_for(
     if key in ("status", "schedule"):
         return _status_items(sub, key, jurisdiction, short, on)
     if key == "class":
-        return [Item(sub.class_.text, sub.class_.sources, sub.class_.as_of)]
+        return [Item(sub.class_.text, sub.class_.sources, sub.class_.as_of, locator=sub.class_.locator)]
     if key == "mechanism":
-        return [Item(sub.mechanism.text, sub.mechanism.sources, sub.mechanism.as_of)]
+        return [Item(sub.mechanism.text, sub.mechanism.sources, sub.mechanism.as_of, locator=sub.mechanism.locator)]
     if key == "effects":
         if short and sub.effects and all(f.short for f in sub.effects):
             srcs = tuple(dict.fromkeys(f.sources[0] for f in sub.effects))  # each effect's first source
             return [Item("; ".join(f.short for f in sub.effects), srcs)]
-        return [Item(f.text, f.sources, f.as_of) for f in sub.effects]
+        return [Item(f.text, f.sources, f.as_of, locator=f.locator) for f in sub.effects]
     if key == "approved_uses":
         return _uses(sub, ("approved",))
     if key == "off_label_uses":
@@ -205,7 +206,7 @@ def items_for(
         return _uses(sub, ("approved", "off-label", "not-supported"), exclude=True)
     if key == "common_side_effects":
         return [
-            Item(s.text + (f" ({s.note})" if s.note and not short else ""), s.sources, s.as_of)
+            Item(s.text + (f" ({s.note})" if s.note and not short else ""), s.sources, s.as_of, locator=s.locator)
             for s in sub.side_effects
             if s.setting == "clinical" and s.frequency == "common"
         ]
@@ -217,10 +218,11 @@ def items_for(
         d = sub.delivery
         if d is None:
             return []
-        return [Item(p, d.sources, d.as_of) for p in (d.setting, d.session, d.monitoring, d.course) if p]
+        parts = (d.setting, d.session, d.monitoring, d.course)
+        return [Item(p, d.sources, d.as_of, locator=d.locator) for p in parts if p]
     if key == "onset_duration":
         return [
-            Item(f"{tr.measure or label}: {tr.text}", tr.sources, tr.as_of)
+            Item(f"{tr.measure or label}: {tr.text}", tr.sources, tr.as_of, locator=tr.locator)
             for label, tr in (("onset", sub.onset), ("duration", sub.duration))
             if tr
         ]
@@ -287,7 +289,8 @@ def compare_view(
                 group = it.group
                 nums = cites.cite(it.sources)
                 age = age_note(it.as_of or sub.reviewed, ref)
-                lines.append(it.text + (" " + marker(nums) if nums else "") + (f" ({age})" if age else ""))
+                where = f" (see {it.locator} in {marker(cites.cite(it.sources[:1]))})" if it.locator and nums else ""
+                lines.append(it.text + (" " + marker(nums) if nums else "") + where + (f" ({age})" if age else ""))
             if not lines:
                 lines = [EMPTY.get(key, "none recorded")]
             bullets = len(items) > 1 or key in ("concerns", "serious_risks")
@@ -298,6 +301,7 @@ def compare_view(
                     **(it.extra or {}),
                     "sources": list(it.sources),
                     "as_of": iso(it.as_of or sub.reviewed),
+                    **({"locator": it.locator} if it.locator else {}),
                 }
                 for it in items
             ]

@@ -183,6 +183,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
             "setting": STR,
             "evidence": STR,
             "severity": STR,
+            "locator": STR,
         },
         ["text", "sources", "as_of"],
     )
