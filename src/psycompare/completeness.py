@@ -1,7 +1,8 @@
 """The completeness rule (issue 20), checked by ``psycompare data validate --complete``.
 
 Every record lists at least ``MIN_MILD`` mild side effects and ``MIN_SERIOUS`` serious risk,
-and has a status entry in every jurisdiction the dataset covers (``COVERED``). A cell that
+and has a status entry in every jurisdiction the dataset covers (``COVERED``) whose schedule is
+decided (``schedule_code`` other than ``unknown``). A cell that
 cannot be filled from a primary source is a *stated gap*: a ``[[gap]]`` in the data
 directory's ``gaps.toml`` naming the record, what is missing and why. A gap for something the
 record now has is reported too, so the list stays true.
@@ -21,11 +22,11 @@ COVERED = ("US", "CA", "GB", "EU", "AU", "INTL", "NZ", "CH", "DE")
 MIN_MILD = 6
 MIN_SERIOUS = 1
 GAPS_FILE = "gaps.toml"
-_WHAT = ("status", "side_effects", "serious")
+_WHAT = ("status", "schedule", "side_effects", "serious")
 
 
 class Gap(NamedTuple):
-    """One stated gap: ``what`` is ``status`` (with a jurisdiction), ``side_effects`` or ``serious``."""
+    """One stated gap: ``what`` is ``status`` or ``schedule`` (with a jurisdiction), ``side_effects`` or ``serious``."""
 
     record: str
     what: str
@@ -44,10 +45,12 @@ def missing(sub: model.Substance) -> list[tuple[str, str, str]]:
         out.append(("side_effects", "", f"{mild} mild side effects; the rule asks for at least {MIN_MILD}"))
     if serious < MIN_SERIOUS:
         out.append(("serious", "", 'no serious risk (a side effect with severity = "serious")'))
-    have = {e.jurisdiction for e in sub.status}
+    codes = {e.jurisdiction: e.schedule_code for e in sub.status}
     for code in COVERED:
-        if code not in have:
+        if code not in codes:
             out.append(("status", code, f"no {code} status entry"))
+        elif codes[code] == "unknown":
+            out.append(("schedule", code, f"the {code} schedule is unknown"))
     return out
 
 
@@ -83,8 +86,10 @@ def load_gaps(dirs: Sequence[Path]) -> tuple[list[Gap], list[Problem]]:
                 continue
             if what not in _WHAT:
                 problems.append(Problem(str(path), 1, 1, where, f"what must be one of {', '.join(_WHAT)}"))
-            elif (what == "status") != bool(code):
-                problems.append(Problem(str(path), 1, 1, where, "a status gap names a jurisdiction; others do not"))
+            elif (what in ("status", "schedule")) != bool(code):
+                problems.append(
+                    Problem(str(path), 1, 1, where, "a status or schedule gap names a jurisdiction; others do not")
+                )
             elif not reason.strip():
                 problems.append(Problem(str(path), 1, 1, where, "a gap must say why (reason)"))
             else:
@@ -108,7 +113,7 @@ def check_dirs(dirs: Sequence[Path]) -> list[Problem]:
             if (sid, what, code) in stated:
                 used.add((sid, what, code))
                 continue
-            field = f"status[{code}]" if code else what
+            field = f"{what}[{code}]" if code else what
             problems.append(Problem(file, 1, 1, field, f"{message} (or state the gap in {GAPS_FILE})"))
     for key, g in stated.items():
         if g.record not in ids:
