@@ -84,7 +84,7 @@ def _fixed_env(cache: str) -> Iterator[None]:
 
 def run_line(line: str, cache: str) -> tuple[int, str, str]:
     """(exit code, stdout, stderr) of one corpus line, the data path written as $DATA."""
-    from psycompare.entry import main
+    from psycompare.cli.entry import main
 
     argv = [str(DATA) if a == "$DATA" else a for a in PREFIX + shlex.split(line)]
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from psycompare import model, schema
-from psycompare.dataset import Dataset, cited_ids
+from psycompare import model
 from psycompare.errors import Problem, UsageError
+from psycompare.schema import rules as schema
+from psycompare.store.dataset import Dataset, cited_ids
 
 
 def _registry(ds: Dataset, subs: list[model.Substance]) -> dict[str, Any]:
@@ -66,8 +67,8 @@ def write_dir(ds: Dataset, subs: list[model.Substance], out: str, force: bool = 
     """
     import tomli_w
 
-    from psycompare.loader import MAX_FILE_BYTES
-    from psycompare.safe_write import OutDir
+    from psycompare.store.files import MAX_FILE_BYTES
+    from psycompare.store.writer import OutDir
 
     with OutDir(out) as root, root.subdir("substances") as subdir:
         names = [f"{sub.id}.toml" for sub in subs]
@@ -103,7 +104,7 @@ def _merge_sources(root: Any, registry: dict[str, Any], limit: int) -> tuple[int
         text = old.decode("utf-8")
         data = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        from psycompare.loader import read_toml
+        from psycompare.store.files import read_toml
 
         problems = read_toml(shown)[2] or [Problem(shown, 1, 1, "(file)", f"cannot read: {exc}")]
         raise DataError(problems) from exc

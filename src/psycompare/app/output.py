@@ -8,40 +8,12 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING
 
+from psycompare.encoding import fit_encoding
 from psycompare.errors import StdoutClosed, UsageError, WriteError
-from psycompare.render import DISCLAIMER, FORMATS
+from psycompare.render.formats import DISCLAIMER, FORMATS
 
 if TYPE_CHECKING:  # error lines are written through this module: keep it light
-    from psycompare.views import View
-
-_ASCII = str.maketrans(
-    {
-        "\u2013": "-",
-        "\u2014": "--",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-        "\u00b5": "u",
-        "\u03bc": "u",
-        "\u2265": ">=",
-        "\u2264": "<=",
-        "\u00d7": "x",
-        "\u2022": "*",
-        "\u00b1": "+/-",
-        "\u2192": "->",
-        "\u00a0": " ",
-        "\u2212": "-",
-    }
-)
-
-
-def fit_encoding(text: str, encoding: str) -> str:
-    """ASCII fallbacks for common typography when the stream cannot encode UTF-8."""
-    if encoding.lower().replace("-", "").replace("_", "").startswith("utf"):
-        return text
-    return text.translate(_ASCII).encode(encoding, "replace").decode(encoding)
+    from psycompare.views.base import View
 
 
 class Output:
@@ -101,7 +73,7 @@ class Output:
     def _emit(self, view: View, command: str) -> None:
         fmt = self.format
         if fmt in ("table", "plain", "markdown") and self.pager:
-            from psycompare import pager
+            from psycompare.app import pager
 
             text = self._human(view, pager.terminal_width())
             if pager.page(text, self.stdout):
@@ -164,7 +136,7 @@ def for_people(view: View) -> View:
     (str or lists of str), row origins, footnote sources and the heading go through
     `safe_text.clean_tree` (controls made visible, line breaks in data become spaces).
     """
-    from psycompare.safe_text import clean, clean_tree
+    from psycompare.text import clean, clean_tree
 
     view._blocks = clean_tree(view.blocks)
     view.footnotes = clean_tree(view.footnotes)
@@ -237,7 +209,7 @@ def write_err(stream: IO[str] | None, text: str) -> None:
     """
     if stream is None:
         return
-    from psycompare.safe_text import clean
+    from psycompare.text import clean
 
     enc = getattr(stream, "encoding", None) or "utf-8"
     line = clean(text).encode(enc, "backslashreplace").decode(enc, "replace")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from psycompare import model, schema
+from psycompare import model
 from psycompare.errors import Problem
+from psycompare.schema import rules as schema
 
 _TOML_POS = r"\(at line (\d+), column (\d+)\)"
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a data file is a few KB; /dev/zero must not eat the memory

@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
     everything else, and every call when ``fast`` is false, goes through the Typer
     app. Errors a user can cause end as one line on stderr and an `ExitCode`.
     """
-    from psycompare.fastpath import hoist_globals
+    from psycompare.cli.fastpath import hoist_globals
 
     args = hoist_globals(sys.argv[1:] if argv is None else list(argv))
     debug = wants_debug(args) or os.environ.get("PSYCOMPARE_DEBUG") == "1"
@@ -29,13 +29,13 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
     try:
         call = None
         if fast:
-            from psycompare.fastpath import parse
+            from psycompare.cli.fastpath import parse
 
             call = parse(args)
         if call is not None:
             code = call() or ExitCode.OK
         else:
-            from psycompare.cli import run
+            from psycompare.cli.typer_app import run
 
             code = run(args)
         _flush_stdout()
@@ -57,11 +57,11 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> NoReturn:
             raise
         _quiet_pipe()
         where = exc.filename if exc.filename is not None else "output"
-        _fail(f"cannot write {where}: {exc.strerror or exc}", ExitCode.NOT_FOUND)
+        _fail(f"cannot write {where}: {exc.strerror or exc}", ExitCode.ERROR)
     except Exception as exc:  # a bug: one line unless --debug
         if debug:
             raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", ExitCode.NOT_FOUND)
+        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", ExitCode.ERROR)
     finally:
         if collect:  # in-process callers (tests, scripts) get their collector back
             gc.enable()
@@ -96,7 +96,7 @@ def _flush_stdout() -> None:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    from psycompare.output import write_err
+    from psycompare.app.output import write_err
 
     write_err(sys.stderr, f"psycompare: {message}")
     raise SystemExit(code)

@@ -6,9 +6,9 @@ import os
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from psycompare import schema
 from psycompare.errors import Problem
-from psycompare.loader import load_info, load_record
+from psycompare.schema import rules as schema
+from psycompare.store.files import load_info, load_record
 
 if TYPE_CHECKING:
     from pathlib import Path

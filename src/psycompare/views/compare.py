@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from psycompare import model
-from psycompare.dataset import Dataset
 from psycompare.errors import UsageError
-from psycompare.views import (
+from psycompare.store.dataset import Dataset
+from psycompare.views.base import (
     Block,
     Citations,
     Row,
@@ -87,7 +87,7 @@ def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool
     if on is None:
         e = sub.status_for(jurisdiction)
     else:
-        from psycompare.history import status_on
+        from psycompare.query.history import status_on
 
         e = status_on(sub, jurisdiction, on)
     if e is None:
@@ -143,7 +143,7 @@ def _uses(sub: model.Substance, levels: tuple[str, ...], exclude: bool = False) 
 
 def _interactions(ds: Dataset, sub: model.Substance, others: list[model.Substance]) -> list[Item]:
     """With each other compared substance, then the substance's most severe class interactions."""
-    from psycompare import interactions as ix
+    from psycompare.store import interactions as ix
 
     out: list[Item] = []
     for other in others:

@@ -15,8 +15,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from psycompare import commands
-from psycompare.render import FORMATS
+from psycompare.app import commands
+from psycompare.render.formats import FORMATS
 
 NONE, ONE, MANY, ANY = 0, 1, 2, 3  # how many positional arguments a command takes (ANY: zero or more)
 

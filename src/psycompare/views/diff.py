@@ -15,9 +15,9 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from psycompare import schema
-from psycompare.dataset import Dataset
-from psycompare.views import Block, Row, View
+from psycompare.schema import rules as schema
+from psycompare.store.dataset import Dataset
+from psycompare.views.base import Block, Row, View
 
 # list section -> the fields that identify an item within a record
 ITEM_KEYS: dict[str, tuple[str, ...]] = {
@@ -131,8 +131,8 @@ def _interaction_items(root: str) -> dict[str, dict[str, dict[str, Any]]]:
     """The rules and partners of a directory's interaction files: {area: {path: item}}."""
     import os
 
-    from psycompare.interactions import PARTNERS_FILE, RULES_FILE
-    from psycompare.loader import read_toml
+    from psycompare.store.files import read_toml
+    from psycompare.store.interactions import PARTNERS_FILE, RULES_FILE
 
     def parsed(name: str) -> dict[str, Any]:
         path = os.path.join(root, name)

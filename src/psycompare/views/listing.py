@@ -1,7 +1,7 @@
 """Views across substances: `list` with filters and a chosen jurisdiction, and the
 per-jurisdiction overview `status --all -j CODE`. Plain data, no printing.
 
-Plain `list` (no filter, no -j) stays in `views.list_view`, which serves the rows the
+Plain `list` (no filter, no -j) is `index_list_view`, which serves the rows the
 index holds in JSON shape. Filters on class or US approval also work on those rows;
 only a schedule filter or a chosen jurisdiction loads the records.
 """
@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from psycompare import model
 from psycompare.errors import UsageError
-from psycompare.views import Block, Citations, Row, View, iso, schedule_text, words
+from psycompare.views.base import Block, Citations, Row, View, iso, schedule_text, words  # merged below
 
 if TYPE_CHECKING:
-    from psycompare.dataset import Dataset
+    from psycompare.store.dataset import Dataset
 
 
 def approval_state(value: str) -> str:
@@ -228,6 +228,31 @@ def status_all_view(ds: Dataset, code: str) -> View:
 
 
 def _sources_json(cites: Citations) -> list[dict[str, Any]]:
-    from psycompare.views import source_json
+    from psycompare.views.base import source_json
 
     return [source_json(n, s) for n, s in cites.footnotes()]
+
+
+def index_list_view(ds: Dataset) -> View:
+    """Plain `list` (no filter, no -j): the rows the index holds, in JSON shape."""
+    data = ds.summaries()  # already in JSON shape: nothing per row unless a human format asks
+    header = ["id", "name", "class", "us_approval", "us_schedule", "us_as_of"]
+
+    def csv_rows() -> list[list[str]]:
+        return [[d[h] or "" for h in header] for d in data]
+
+    def blocks() -> list[Block]:
+        # words, never "-": a missing US entry is "not recorded"; an empty US schedule is one a
+        # source says is not controlled (see Dataset.summaries)
+        rows = [
+            Row(
+                [
+                    c or ("not controlled" if h == "us_schedule" and d[h] == "" else "not recorded")
+                    for h, c in zip(header, r, strict=True)
+                ]
+            )
+            for d, r in zip(data, csv_rows(), strict=True)
+        ]
+        return [Block("Substances", ["id", "name", "class", "US approval", "US schedule", "as of"], rows, "grid")]
+
+    return View({"substances": data}, blocks, header, csv_rows)

@@ -2,7 +2,7 @@
 
 Facts and records are generated from the field specs in ``schema.py``, so the
 schemas cannot drift from the data model; the command documents are written out
-here from the shapes the README documents. Run ``python -m psycompare.schemagen``
+here from the shapes the README documents. Run ``python -m psycompare.schema.jsonschema``
 after changing either; a test checks the shipped files equal what this builds.
 Never imported at run time (`psycompare schema NAME` reads the shipped files).
 """
@@ -13,7 +13,8 @@ import json
 import os
 from typing import Any
 
-from psycompare import contract, model, schema
+from psycompare import contract, model
+from psycompare.schema import rules as schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://psycompare.invalid/schemas/"  # ids only: the files ship in the package, nothing is fetched
@@ -478,4 +479,4 @@ def write(folder: str) -> None:
 
 
 if __name__ == "__main__":
-    write(os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas"))
+    write(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas"))

@@ -2,7 +2,7 @@
 
 This is the core API; it never prints::
 
-    from psycompare.dataset import Dataset
+    from psycompare.store.dataset import Dataset
     ds = Dataset()
     mdma = ds.get("molly")
 """
@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from psycompare import model, schema
+from psycompare import model
 from psycompare.errors import DataError, NotFoundError, Problem, PsycompareError
-from psycompare.index import DirIndex, normalize
+from psycompare.schema import rules as schema
+from psycompare.store.index import DirIndex, normalize
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,7 +33,7 @@ def bundled_root() -> str:
     In a wheel it is ``psycompare/data`` (hatch force-include); in an editable
     install or a source checkout it is the repository's top-level ``data/``.
     """
-    here = os.path.dirname(os.path.realpath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the package folder
     for candidate in (os.path.join(here, "data"), os.path.join(os.path.dirname(os.path.dirname(here)), "data")):
         if os.path.isdir(os.path.join(candidate, "substances")):
             return candidate
@@ -331,7 +332,7 @@ def _date_facts(layer: dict[str, Any]) -> dict[str, Any]:
 
 def _text_of(path: str) -> str:
     """A file's text for locating problems: a regular file only, never a FIFO or device."""
-    from psycompare.loader import read_text
+    from psycompare.store.files import read_text
 
     return read_text(path)
 

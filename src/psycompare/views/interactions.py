@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from psycompare.dataset import BUNDLED
-from psycompare.interactions import NO_RECORD, Hit, InteractionData, Pair, Partner
-from psycompare.views import Block, Footnotes, Row, View, iso, source_json, words
+from psycompare.store.dataset import BUNDLED
+from psycompare.store.interactions import NO_RECORD, Hit, InteractionData, Pair, Partner
+from psycompare.views.base import Block, Footnotes, Row, View, iso, source_json, words
 
 if TYPE_CHECKING:
-    from psycompare.dataset import Dataset
     from psycompare.model import Source
+    from psycompare.store.dataset import Dataset
 
 SEVERITY_MARK = {"contraindicated": "CI", "major": "major", "moderate": "mod", "minor": "minor", "none": "none"}
 

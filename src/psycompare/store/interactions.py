@@ -1,3 +1,4 @@
+# Over 500 lines: loads and queries the interaction files; kept whole while under active edit.
 """Interactions: partner drugs and classes, sourced rules between them, and pair queries.
 
 Core module: it never prints. Data lives beside ``substances/`` in each data directory::
@@ -11,7 +12,7 @@ unless a command asks about interactions.
 
 For other views (``compare``, ``show``)::
 
-    from psycompare import interactions
+    from psycompare.store import interactions
     pair = interactions.for_pair(ds, "mdma", "sertraline")      # Pair: severity, status, hits
     worst = interactions.most_severe_class_rules(ds, "mdma", 3)  # list[Pair] against classes
     mine = interactions.for_substance(ds, "mdma")                # list[Pair], most severe first
@@ -24,12 +25,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from psycompare import schema
 from psycompare.errors import DataError, NotFoundError, Problem
-from psycompare.index import normalize
+from psycompare.schema import rules as schema
+from psycompare.store.index import normalize
 
 if TYPE_CHECKING:
-    from psycompare.dataset import Dataset
+    from psycompare.store.dataset import Dataset
 
 # Ordered scale, most severe first. "none" is a reviewed pair with no known interaction.
 SEVERITIES = ("contraindicated", "major", "moderate", "minor", "none")
@@ -168,8 +169,8 @@ _SECTIONS = {"class": "class", "drug": "drug", "substance": "substance"}
 
 def _read(path: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """Parse a partners or rules file; the parsed value is cached by content (index.read_toml_cached)."""
-    from psycompare.dataset import default_cache_dir
-    from psycompare.index import read_toml_cached
+    from psycompare.store.dataset import default_cache_dir
+    from psycompare.store.index import read_toml_cached
 
     if not os.path.isfile(path):
         return None, "", []

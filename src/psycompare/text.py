@@ -145,8 +145,18 @@ def md_text(text: str, keep_newlines: bool = False) -> str:
 
 def md_link(url: str, text: str) -> str:
     """An autolink ``<url>`` for a safe http(s) URL, else the text, escaped."""
-    from psycompare.schema import is_http_url  # the validator's rule; loaded on the markdown path anyway
-
     if url and is_http_url(url) and "<" not in url and ">" not in url:
         return f"<{url}>"
     return md_text(text)
+
+
+_URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%")
+
+
+def is_http_url(url: str) -> bool:
+    """An http(s) URL with a host, made only of the characters RFC 3986 allows (no <, >, quotes, spaces)."""
+    for scheme in ("https://", "http://"):
+        if url[: len(scheme)].lower() == scheme:
+            host = url[len(scheme) :].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+            return bool(host) and set(url) <= _URL_CHARS
+    return False

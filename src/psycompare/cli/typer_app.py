@@ -1,3 +1,4 @@
+# Over 500 lines: declarative Typer options and help for every command; little logic per line.
 """The Typer app: every command, its help and its full option parsing.
 
 Plain calls of the hot commands skip it (see `fastpath.py`); both run the same
@@ -14,7 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
-from psycompare import __version__, commands
+from psycompare import __version__
+from psycompare.app import commands
 from psycompare.errors import ExitCode, PsycompareError, StdoutClosed, UsageError
 
 _APP_SETTINGS: dict[str, Any] = {
@@ -72,13 +74,13 @@ def complete_name(incomplete: str) -> list[str]:
 
 
 def complete_jurisdiction(incomplete: str) -> list[str]:
-    from psycompare import jurisdictions
+    from psycompare.query import jurisdiction as jurisdictions
 
     return [c for c in jurisdictions.known() if c.startswith(incomplete.upper())]
 
 
 def complete_fields(incomplete: str) -> list[str]:
-    from psycompare.compare_view import FIELD_LABELS
+    from psycompare.views.compare import FIELD_LABELS
 
     done, _, last = incomplete.rpartition(",")
     head = done + "," if done else ""
@@ -86,7 +88,7 @@ def complete_fields(incomplete: str) -> list[str]:
 
 
 def complete_sections(incomplete: str) -> list[str]:
-    from psycompare.views import SHOW_SECTIONS
+    from psycompare.views.show import SHOW_SECTIONS
 
     done, _, last = incomplete.rpartition(",")
     head = done + "," if done else ""

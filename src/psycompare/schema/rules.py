@@ -1,3 +1,4 @@
+# Over 500 lines: one rule set (checks, specs, checker, locator) still edited whole elsewhere; to split later.
 """The dataset schema: field specs, validation of parsed TOML into model objects, and the reverse.
 
 Validation never stops at the first problem: it returns every problem with the
@@ -52,16 +53,11 @@ def _is_doi(s: str) -> bool:
     )
 
 
-_URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%")
-
-
 def is_http_url(url: str) -> bool:
-    """An http(s) URL with a host, made only of the characters RFC 3986 allows (no <, >, quotes, spaces)."""
-    for scheme in ("https://", "http://"):
-        if url[: len(scheme)].lower() == scheme:
-            host = url[len(scheme) :].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-            return bool(host) and set(url) <= _URL_CHARS
-    return False
+    """`text.is_http_url` (a string rule, kept with the other string rules), imported on first use."""
+    from psycompare.text import is_http_url as rule
+
+    return rule(url)
 
 
 _is_url = is_http_url
@@ -462,7 +458,7 @@ class _Checker:
         """Data is never code for a terminal: no control or bidi characters (tab, newline allowed)."""
         if text.isprintable():  # nearly always: no import on the hot path
             return True
-        from psycompare.safe_text import bad_char
+        from psycompare.text import bad_char
 
         c = bad_char(text)
         if c is None:

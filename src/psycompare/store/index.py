@@ -1,3 +1,4 @@
+# Over 500 lines: the sealed cache and the index it serves share one integrity story; to split later.
 """The per-directory index: name -> record file, list summaries, sources, raw record blobs.
 
 A lookup must not depend on the size of the dataset, so each data directory gets
@@ -42,7 +43,7 @@ from typing import Any, NamedTuple
 
 from psycompare import __version__, model
 from psycompare.errors import Problem
-from psycompare.loader import load_info, load_sources, read_toml
+from psycompare.store.files import load_info, load_sources, read_toml
 
 INDEX_FORMAT = 9
 RACY_NS = 2_000_000_000
@@ -834,7 +835,7 @@ def read_toml_cached(path: str, cache_dir: str | None) -> tuple[dict[str, Any] |
     is used only from a folder and file that belong to this user. Files with problems are
     never cached: they are parsed again, so their problems are always located afresh.
     """
-    from psycompare.loader import read_bytes
+    from psycompare.store.files import read_bytes
 
     if cache_dir is None or not private_dir(cache_dir, create=True):
         return read_toml(path)

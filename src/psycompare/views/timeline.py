@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 
 from psycompare import model
-from psycompare.dataset import Dataset
-from psycompare.views import Block, Citations, Row, View, fact_json, iso, marker, source_json, words
+from psycompare.store.dataset import Dataset
+from psycompare.views.base import Block, Citations, Row, View, fact_json, iso, marker, source_json, words
 
 
 def _jmatch(code: str, want: str | None) -> bool:

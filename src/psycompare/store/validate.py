@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from psycompare import model, schema
+from psycompare import model
 from psycompare.errors import Problem
-from psycompare.index import normalize
-from psycompare.loader import load_info, load_record, load_sources, read_text
+from psycompare.schema import rules as schema
+from psycompare.store.files import load_info, load_record, load_sources, read_text
+from psycompare.store.index import normalize
 
 
 def validate_dirs(dirs: list[Path]) -> list[Problem]:
@@ -129,7 +130,7 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                     )
                 else:
                     key_owner[key] = (sid, str(path))
-    from psycompare.interactions import validate_dirs as validate_interactions
+    from psycompare.store.interactions import validate_dirs as validate_interactions
 
     found, cited_here = validate_interactions([str(d) for d in dirs], known, all_ids)
     problems.extend(found)

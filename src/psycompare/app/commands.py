@@ -1,7 +1,7 @@
 """What each command does, free of any CLI framework: parsed options in, output out.
 
-Both front ends call these functions: the Typer app (`cli.py`) and the argv fast
-path (`fastpath.py`), so a command behaves the same whichever one parsed it.
+Both front ends call these functions: the Typer app (`cli/typer_app.py`) and the argv fast
+path (`cli/fastpath.py`), so a command behaves the same whichever one parsed it.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from psycompare.dataset import Dataset
+    from psycompare.app.output import Output
     from psycompare.model import Substance
-    from psycompare.output import Output
+    from psycompare.store.dataset import Dataset
 
 DEFAULT_JURISDICTION = "US"
 
@@ -42,13 +42,13 @@ class Session:
 
     def dataset(self) -> Dataset:
         if self._dataset is None:
-            from psycompare.dataset import Dataset, env_data_dirs
+            from psycompare.store.dataset import Dataset, env_data_dirs
 
             self._dataset = Dataset([*env_data_dirs(), *self.data_dirs], bundled=self.bundled)
         return self._dataset
 
     def output(self, fmt: str | None) -> Output:
-        from psycompare.output import Output
+        from psycompare.app.output import Output
 
         return Output(fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info)
 
@@ -66,7 +66,7 @@ class Session:
 
 def jurisdiction_code(code: str, subs: Sequence[Substance] = ()) -> str:
     """Normalise a jurisdiction option (`gb` and `UK` -> `GB`) or raise a usage error listing the known codes."""
-    from psycompare import jurisdictions
+    from psycompare.query import jurisdiction as jurisdictions
 
     in_data = tuple(dict.fromkeys(e.jurisdiction for sub in subs for e in sub.status))
     found = jurisdictions.normalise(code, in_data)
@@ -102,11 +102,13 @@ def list_(
 ) -> None:
     """Every substance; filters by class text, approval state and schedule code in one jurisdiction."""
     if klass is None and approval is None and jurisdiction is None and schedule is None:
-        from psycompare import views
+        from psycompare.views import listing
 
-        s.output(fmt).emit(views.list_view(s.dataset()), command="list")  # straight from the index: no record read
+        s.output(fmt).emit(
+            listing.index_list_view(s.dataset()), command="list"
+        )  # straight from the index: no record read
         return
-    from psycompare import overview
+    from psycompare.views import listing as overview
 
     state = overview.approval_state(approval) if approval is not None else None
     code = jurisdiction_code(jurisdiction, _all_records(s)) if jurisdiction is not None else None
@@ -120,7 +122,7 @@ def _all_records(s: Session) -> list[Substance]:
 
 
 def show(s: Session, names: Sequence[str], fmt: str | None = None, section: str | None = None) -> None:
-    from psycompare import views
+    from psycompare.views import show as views
 
     sections = views.parse_sections(section)
     out = s.output(fmt)
@@ -136,7 +138,7 @@ def compare(
     full: bool = False,
     as_of: str | None = None,
 ) -> None:
-    from psycompare import compare_view
+    from psycompare.views import compare as compare_view
 
     on = parse_date(as_of, "--as-of")
     names = [n for n in names if n.lower() != "vs"]  # `compare ketamine vs mdma` reads naturally
@@ -160,7 +162,7 @@ def status(
     all_: bool = False,
     as_of: str | None = None,
 ) -> None:
-    from psycompare import views
+    from psycompare.views import status as views
 
     on = parse_date(as_of, "--as-of")
     if all_:
@@ -168,7 +170,7 @@ def status(
             raise UsageError("--all takes no names; use 'status NAME...' or 'status --all -j CODE'")
         if on is not None:
             raise UsageError("--as-of works with names, not with --all")
-        from psycompare import overview
+        from psycompare.views import listing as overview
 
         where = jurisdiction_code(jurisdiction or DEFAULT_JURISDICTION, _all_records(s))
         s.output(fmt).emit(overview.status_all_view(s.dataset(), where), command="status")
@@ -191,7 +193,8 @@ def timeline(
     fmt: str | None = None,
 ) -> None:
     """Events of the named substances (all when none is named), oldest first."""
-    from psycompare import model, timeline_view
+    from psycompare import model
+    from psycompare.views import timeline as timeline_view
 
     start, end = parse_date(since, "--since"), parse_date(until, "--until")
     if start and end and start > end:
@@ -213,7 +216,7 @@ def timeline(
 def side_effects(
     s: Session, names: Sequence[str], setting: str | None = None, serious: bool = False, fmt: str | None = None
 ) -> None:
-    from psycompare import views
+    from psycompare.views import side_effects as views
 
     code = setting_code(setting) if setting is not None else None
     out = s.output(fmt)
@@ -239,7 +242,7 @@ def setting_code(value: str) -> str:
 
 
 def sources(s: Session, names: Sequence[str], fmt: str | None = None) -> None:
-    from psycompare import views
+    from psycompare.views import sources as views
 
     out = s.output(fmt)
     out.emit(views.sources_view(s.dataset(), s.load(names)), disclaimer=False, command="sources")
@@ -247,7 +250,7 @@ def sources(s: Session, names: Sequence[str], fmt: str | None = None) -> None:
 
 def search(s: Session, text: str, fmt: str | None = None) -> int:
     """Exit 1 when nothing matches, as grep does (machine formats still print their empty result)."""
-    from psycompare import views
+    from psycompare.views import search as views
 
     out = s.output(fmt)
     view, errors = views.search_view(s.dataset(), text)
@@ -255,15 +258,15 @@ def search(s: Session, text: str, fmt: str | None = None) -> int:
         out.note(f"psycompare: skipped a record: {err}")
     if not view.data["matches"] and out.format in ("table", "plain"):
         out.note(f"psycompare: no matches for {text[:80]!r}")
-        return ExitCode.NOT_FOUND
+        return ExitCode.ERROR
     out.emit(view, command="search")
-    return ExitCode.OK if view.data["matches"] else ExitCode.NOT_FOUND
+    return ExitCode.OK if view.data["matches"] else ExitCode.ERROR
 
 
 def interactions(s: Session, names: Sequence[str] = (), coverage: bool = False, fmt: str | None = None) -> None:
     """Every pair among the names (or one name's recorded interactions), or the coverage matrix."""
-    from psycompare import interaction_view as iv
-    from psycompare import interactions as ix
+    from psycompare.store import interactions as ix
+    from psycompare.views import interactions as iv
 
     if coverage and names:
         raise UsageError("--coverage takes no names")
@@ -288,8 +291,8 @@ def export(
     s: Session, names: Sequence[str] = (), fmt: str = "toml", out_dir: Path | None = None, force: bool = False
 ) -> None:
     """Records to stdout, or added to a data directory (existing files kept unless ``force``)."""
-    from psycompare import export as exp
-    from psycompare.output import write_data, write_err
+    from psycompare.app.output import write_data, write_err
+    from psycompare.store import export as exp
 
     if out_dir is not None and fmt != "toml":
         raise UsageError("--out writes TOML data files; drop --format json")
@@ -315,7 +318,7 @@ def _data_dirs(s: Session, dirs: Sequence[Path]) -> list[Path]:
     """The directories a `data` subcommand checks: those named, else the ones in use."""
     from pathlib import Path
 
-    from psycompare.dataset import bundled_dir, env_data_dirs
+    from psycompare.store.dataset import bundled_dir, env_data_dirs
 
     if dirs:
         targets = [d.expanduser() for d in dirs]
@@ -329,8 +332,8 @@ def _data_dirs(s: Session, dirs: Sequence[Path]) -> list[Path]:
 
 def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
     """Print every problem as file:line:col: field: message; exit code 1 when there are any."""
-    from psycompare.output import write_err, write_out
-    from psycompare.validate import validate_dirs
+    from psycompare.app.output import write_err, write_out
+    from psycompare.store.validate import validate_dirs
 
     targets = _data_dirs(s, dirs)
     problems = validate_dirs([d.resolve() for d in targets])
@@ -338,14 +341,14 @@ def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
     if problems:
         noun = "directory" if len(targets) == 1 else "directories"
         write_err(sys.stderr, f"{len(problems)} problem(s) in {len(targets)} {noun}")
-        return ExitCode.NOT_FOUND
+        return ExitCode.ERROR
     write_err(sys.stderr, f"ok: {', '.join(str(t) for t in targets)}")
     return ExitCode.OK
 
 
 def data_diff(s: Session, old: Path, new: Path, fmt: str | None = None) -> None:
     """What changed from OLD to NEW, fact by fact; each directory is read on its own."""
-    from psycompare import diff
+    from psycompare.views import diff
 
     for d in (old, new):
         if not d.is_dir():
@@ -357,7 +360,7 @@ def data_diff(s: Session, old: Path, new: Path, fmt: str | None = None) -> None:
 def schema(s: Session, name: str | None = None) -> None:
     """Print a shipped JSON Schema, or the list of their names."""
     from psycompare import contract
-    from psycompare.output import write_out
+    from psycompare.app.output import write_out
 
     names = (*contract.OUTPUT_SCHEMAS, *contract.DATA_SCHEMAS)
     if name is None:
@@ -367,16 +370,16 @@ def schema(s: Session, name: str | None = None) -> None:
     key = {"side_effects": "side-effects", "diff": "data-diff", "coverage": "interactions-coverage"}.get(key, key)
     if key not in names:
         raise UsageError(f"unknown schema {name[:30]!r}; choose from: {', '.join(names)}")
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package folder
     with open(os.path.join(here, "schemas", f"{key}.json"), encoding="utf-8") as fh:
         write_out(sys.stdout, fh.read())
 
 
 def data_stale(s: Session, dirs: Sequence[Path] = (), older_than: str = "12m") -> int:
     """Print every fact older than the dataset date by more than ``older_than``; exit 1 when any."""
-    from psycompare import stale
-    from psycompare.dataset import bundled_dir
-    from psycompare.output import write_err, write_out
+    from psycompare.app.output import write_err, write_out
+    from psycompare.query import freshness as stale
+    from psycompare.store.dataset import bundled_dir
 
     try:
         months = stale.parse_age(older_than)
@@ -390,16 +393,16 @@ def data_stale(s: Session, dirs: Sequence[Path] = (), older_than: str = "12m") -
     write_out(sys.stdout, "".join(f"{p}\n" for p in found))
     if found:
         write_err(sys.stderr, f"{len(found)} fact(s) more than {months} months older than the dataset date {ref}")
-        return ExitCode.NOT_FOUND
+        return ExitCode.ERROR
     write_err(sys.stderr, f"ok: nothing more than {months} months older than {ref}")
     return ExitCode.OK
 
 
 def data_new(s: Session, name: str, out_dir: Path | None = None, force: bool = False) -> None:
     """A template record to stdout, or to DIR/substances/NAME.toml (never over a file unless ``force``)."""
-    from psycompare.output import write_err, write_out
-    from psycompare.safe_write import OutDir
-    from psycompare.template import record_template
+    from psycompare.app.output import write_err, write_out
+    from psycompare.store.template import record_template
+    from psycompare.store.writer import OutDir
 
     text = record_template(name)
     if out_dir is None:
