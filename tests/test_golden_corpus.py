@@ -7,6 +7,7 @@ tty, `COLUMNS=100`, `LINES=40`, no pager, no colour, an empty cache. The expecte
 stdout, stderr and exit code of each line live in `tests/golden/corpus.txt`.
 
 A change of output that is meant: rerun `python scripts/golden.py` and review the diff.
+When a new validation rule rejects the frozen data: `python scripts/golden.py --refresh-data`.
 """
 
 from __future__ import annotations

@@ -91,8 +91,11 @@ SOURCE = {
         "url": STR,
         "pmid": STR,
         "doi": STR,
+        "secondary": {"type": "boolean"},
+        "note": STR,
+        "cited_at": STRS,  # `sources` only: where the record's facts point into this source
     },
-    "required": ["n", "id", "kind", "title", "publisher", "date", "url", "pmid", "doi"],
+    "required": ["n", "id", "kind", "title", "publisher", "date", "url", "pmid", "doi", "secondary", "note"],
     "additionalProperties": False,
 }
 META = {
@@ -270,7 +273,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                 "names": {
                     "type": "array",
                     "items": _obj(
-                        {"query": STR, "id": STR, "kind": {"enum": ["substance", "drug", "class"]}},
+                        {"query": STR, "id": STR, "kind": {"enum": ["substance", "drug", "class", "property"]}},
                         ["query", "id", "kind"],
                         closed=False,
                     ),
@@ -285,6 +288,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                             "severity": nstr,
                             "status": {"enum": ["interaction", "no-known-interaction", "no-record"]},
                             "message": STR,
+                            "action": nstr,
                             "rules": {"type": "array", "items": rule},
                         },
                         ["a", "b", "severity", "status", "rules"],
@@ -292,6 +296,10 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                     ),
                 },
                 "sources": _sources(),
+                "not_reviewed": {
+                    "type": "array",
+                    "items": _obj({"id": STR, "kind": STR, "name": STR}),
+                },
             },
             "psycompare interactions",
         ),
@@ -305,6 +313,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                 "covered": {"type": "integer"},
                 "cells": {"type": "array", "items": _obj({}, [], closed=False)},
                 "gaps": {"type": "array", "items": _obj({"substance": STR, "partner": STR, "kind": STR})},
+                "high_risk_gaps": {"type": "array", "items": _obj({"substance": STR, "partner": STR})},
             },
             "psycompare interactions --coverage",
         ),
@@ -432,7 +441,9 @@ def data_schemas() -> dict[str, dict[str, Any]]:
         "$id": f"{BASE}partners-file.json",
         "title": "psycompare partners.toml (parsed; data validate checks the details)",
         "type": "object",
-        "properties": {k: {"type": "object", "additionalProperties": loose} for k in ("class", "drug", "substance")},
+        "properties": {
+            k: {"type": "object", "additionalProperties": loose} for k in ("class", "property", "drug", "substance")
+        },
         "additionalProperties": False,
     }
     interactions = {

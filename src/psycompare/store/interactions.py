@@ -21,7 +21,8 @@ For other views (``compare``, ``show``)::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -49,8 +50,34 @@ EFFECTS = (
     "none",
 )
 SETTINGS = ("any", "clinical", "nonmedical")
-EVIDENCE = ("label", "controlled-study", "observational", "case-reports", "pharmacology")
-KINDS = ("substance", "drug", "class")
+EVIDENCE = ("label", "controlled-study", "observational", "case-reports", "review", "pharmacology")
+KINDS = ("substance", "drug", "class", "property")
+
+# The scale as actions (docs/schema.md), the way clinical checkers grade risk.
+ACTIONS = {
+    "contraindicated": "do not combine",
+    "major": "avoid, or precautions",
+    "moderate": "monitor",
+    "minor": "usually no action",
+    "none": "no action known",
+}
+LEGEND = (
+    "Scale: contraindicated = avoid; major = avoid or only with precautions; moderate = monitor; "
+    "minor = usually no action. No interaction recorded does not mean safe."
+)
+# The classes where harm happens: coverage reports any undecided cell in them.
+HIGH_RISK = (
+    "maoi",
+    "lithium",
+    "serotonergic-opioids",
+    "opioids",
+    "stimulants",
+    "cns-depressants",
+    "benzodiazepines",
+    "alcohol",
+    "ssri",
+    "snri",
+)
 
 NO_RECORD = "no interaction recorded; this does not mean the combination is safe"
 NONE_KNOWN = "no known interaction in the reviewed sources; this does not mean the combination is safe"
@@ -60,16 +87,21 @@ RULES_FILE = "interactions.toml"
 
 
 class Partner(NamedTuple):
-    """Something a name can resolve to: a substance record, a partner drug or a class."""
+    """Something a name can resolve to: a substance record, a partner drug, a class or a property.
+
+    A class is what a drug is (SSRIs); a property is what it does (serotonin release, CYP2D6
+    inhibition). Both reach a rule the same way; output says which one made it fire.
+    """
 
     id: str
-    kind: str  # substance | drug | class
+    kind: str  # substance | drug | class | property
     name: str
     aliases: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()  # class ids this belongs to
     sources: tuple[str, ...] = ()
     note: str = ""
     origin: str = ""
+    properties: tuple[str, ...] = ()  # property ids: what it does
 
 
 class Rule(NamedTuple):
@@ -87,6 +119,9 @@ class Rule(NamedTuple):
     enzyme: str = ""
     as_of: Date | None = None
     origin: str = ""
+    grading_note: str = ""  # why the severity is below what its words suggest (validator exemption)
+    short: str = ""  # what happens, at a glance (<= 60 characters); else the effect in words
+    action: str = ""  # what to do, at a glance (<= 60 characters); else the scale's action
 
 
 class Hit(NamedTuple):
@@ -148,6 +183,7 @@ _PARTNER_FIELDS = (
     schema.Field("name", "text", required=False),
     schema.Field("aliases", "strlist", required=False),
     schema.Field("classes", "strlist", required=False),
+    schema.Field("properties", "strlist", required=False),
     schema.Field("sources", "sources", required=False),
     schema.Field("note", "str", required=False),
 )
@@ -161,10 +197,13 @@ _RULE_FIELDS = (
     schema.Field("evidence", "str", choices=EVIDENCE),
     schema.Field("management", "str", required=False),
     schema.Field("enzyme", "str", required=False),
+    schema.Field("grading_note", "text", required=False),
+    schema.Field("short", "text", required=False),
+    schema.Field("action", "text", required=False),
     schema.SRC,
     schema.AS_OF,
 )
-_SECTIONS = {"class": "class", "drug": "drug", "substance": "substance"}
+_SECTIONS = {"class": "class", "drug": "drug", "substance": "substance", "property": "property"}
 
 
 def _read(path: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
@@ -238,6 +277,10 @@ def load_dirs(dirs: Sequence[tuple[str, str]]) -> InteractionData:
                 if rule.a == rule.b:
                     ck.add((*where, "b"), "a rule needs two different partners")
                     continue
+                too_long = [f for f in ("short", "action") if len(getattr(rule, f)) > 60]
+                if too_long:
+                    ck.add((*where, too_long[0]), "a short form is at most 60 characters")
+                    continue
                 if (rule.severity == "none") != (rule.effect == "none"):
                     ck.add((*where, "effect"), 'severity "none" goes with effect "none" (and only with it)')
                     continue
@@ -245,12 +288,18 @@ def load_dirs(dirs: Sequence[tuple[str, str]]) -> InteractionData:
                 rules.append(rule)
                 rule_at.append((path, i, text))
             problems.extend(ck.problems)
-    # cross checks: classes named by partners exist; rules name known partners; no duplicates
+    # cross checks: classes and properties named by partners exist; rules name known partners; no duplicates
     class_ids = {p.id for p in partners.values() if p.kind == "class"}
+    property_ids = {p.id for p in partners.values() if p.kind == "property"}
     for p in [*partners.values(), *subs.values()]:
         for c in p.classes:
             if c not in class_ids:
-                problems.append(Problem(p.origin, 1, 1, f"{p.kind}.{p.id}.classes", f"unknown class {c!r}"))
+                hint = " (it is a property: list it under properties)" if c in property_ids else ""
+                problems.append(Problem(p.origin, 1, 1, f"{p.kind}.{p.id}.classes", f"unknown class {c!r}{hint}"))
+        for c in p.properties:
+            if c not in property_ids:
+                hint = " (it is a class: list it under classes)" if c in class_ids else ""
+                problems.append(Problem(p.origin, 1, 1, f"{p.kind}.{p.id}.properties", f"unknown property {c!r}{hint}"))
     seen: dict[tuple[frozenset[str], str, str], int] = {}
     for n, rule in enumerate(rules):
         file, i, text = rule_at[n]
@@ -293,7 +342,8 @@ def _load_partners(
     for section, table in data.items():
         kind = _SECTIONS.get(section)
         if kind is None or not isinstance(table, dict):
-            ck.add((section,), "unknown section (expected [class.ID], [drug.ID] or [substance.ID] tables)")
+            expected = "[class.ID], [property.ID], [drug.ID] or [substance.ID] tables"
+            ck.add((section,), f"unknown section (expected {expected})")
             continue
         for pid, raw in table.items():
             where: schema.Path_ = (f"{section}.{pid}",)
@@ -316,8 +366,13 @@ def _load_partners(
                 if kind != "substance" and "name" not in values:
                     ck.add((*where, "name"), "missing required field 'name'")
                     continue
-                if kind == "drug" and not values.get("sources"):
-                    ck.add((*where, "sources"), "a drug needs at least one source id (its label)")
+                if kind in ("drug", "property") and not values.get("sources"):
+                    what = (
+                        "a drug needs at least one source id (its label)"
+                        if kind == "drug"
+                        else ("a property needs at least one source id")
+                    )
+                    ck.add((*where, "sources"), what)
                     continue
                 target[pid] = Partner(
                     id=pid,
@@ -328,6 +383,7 @@ def _load_partners(
                     sources=values.get("sources", ()),
                     note=values.get("note", ""),
                     origin=path,
+                    properties=values.get("properties", ()),
                 )
             else:  # a later directory: names and notes replace, lists unite
                 target[pid] = old._replace(
@@ -335,6 +391,7 @@ def _load_partners(
                     note=values.get("note", old.note),
                     aliases=tuple(dict.fromkeys((*old.aliases, *values.get("aliases", ())))),
                     classes=tuple(dict.fromkeys((*old.classes, *values.get("classes", ())))),
+                    properties=tuple(dict.fromkeys((*old.properties, *values.get("properties", ())))),
                     sources=tuple(dict.fromkeys((*old.sources, *values.get("sources", ())))),
                 )
     problems.extend(ck.problems)
@@ -436,7 +493,107 @@ def validate_dirs(
                             f"unknown partner {value!r} (not a substance, drug or class id)",
                         )
                     )
+    for file in rule_files:
+        if os.path.isfile(file):
+            problems.extend(grading_problems(data, file, locate))
     return problems, {s for s, _, _ in data.cited}
+
+
+# ---------------------------------------------------------------------------------------------
+# the severity scale, enforced
+
+# What a rule's own words imply about its severity. A mention preceded by a negation
+# ("no seizures were reported", "not contraindicated") does not count.
+_FLOORS = (
+    (re.compile(r"do not co-?administer|contraindicat", re.I), "contraindicated"),
+    (
+        re.compile(
+            r"\bdeaths?\b|\bdied\b|\bfatal|serotonin (?:toxicity|syndrome)|seizures?\b|"
+            r"hypertensive crisis|hypertensive crises|respiratory depression",
+            re.I,
+        ),
+        "major",
+    ),
+)
+_NEGATION = re.compile(r"\b(?:no|not|without|never|nor|none)\b[^.;]{0,40}$", re.I)
+
+
+def severity_floor(text: str) -> tuple[str, str] | None:
+    """The lowest severity a rule's words allow, and the words that set it (None: no floor)."""
+    for pattern, floor in _FLOORS:
+        for m in pattern.finditer(text):
+            if not _NEGATION.search(text[: m.start()]):
+                return floor, m.group(0)
+    return None
+
+
+def grading_problems(
+    data: InteractionData, file: str, locate: Callable[[str, schema.Path_], tuple[int, int]]
+) -> list[Problem]:
+    """Rules graded below what their own words say, and substance or drug rules milder than a
+    class or property rule they fall under (same partner, same effect)."""
+    out: list[Problem] = []
+    root = os.path.dirname(file)
+    mine = [r for r in data.rules if r.origin == root or _same_file(r.origin, root)]
+    raw, _, _ = _read(file)
+    items = raw.get("rule", []) if raw else []
+    index = {
+        (it.get("a"), it.get("b"), it.get("effect"), it.get("setting")): i
+        for i, it in enumerate(items if isinstance(items, list) else [])
+        if isinstance(it, dict)
+    }
+    by_other: dict[tuple[str, str], list[Rule]] = {}
+    for r in data.rules:
+        by_other.setdefault((r.a, r.effect), []).append(r)
+        by_other.setdefault((r.b, r.effect), []).append(r)
+    for r in mine:
+        i = index.get((r.a, r.b, r.effect, r.setting))
+        if i is None or r.grading_note:
+            continue
+        if r.severity != "none":
+            floor = severity_floor(f"{r.text}. {r.management}")
+            if floor is not None and RANK[r.severity] < RANK[floor[0]]:
+                line, col = locate(file, ("rule", i, "severity"))
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        f"rule[{i}].severity",
+                        f"{r.severity!r} is below the scale: its text says {floor[1]!r}, "
+                        f"which is at least {floor[0]!r} (docs/schema.md, severity); raise it, or say in "
+                        "grading_note why those words do not set its grade",
+                    )
+                )
+        for me, other in ((r.a, r.b), (r.b, r.a)):
+            p = data.partners.get(me) or data.substance_classes.get(me)
+            if p is None or p.kind in ("class", "property"):
+                continue
+            groups = _expand(data, p)
+            for wider in by_other.get((other, r.effect), ()):
+                g = wider.b if wider.a == other else wider.a
+                if g != me and g in groups and RANK[wider.severity] > RANK[r.severity]:
+                    line, col = locate(file, ("rule", i, "severity"))
+                    out.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            f"rule[{i}].severity",
+                            f"{r.severity!r} is milder than the {wider.severity!r} rule {wider.a} + {wider.b} "
+                            f"that {me} falls under (via {' > '.join(groups[g])}); "
+                            "raise it, or say why in grading_note",
+                        )
+                    )
+                    break
+    return out
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -471,21 +628,24 @@ def substance_partner(ds: Dataset, data: InteractionData, sid: str) -> Partner:
         aliases=sub.aliases,
         classes=extra.classes if extra else (),
         sources=extra.sources if extra else (),
+        properties=extra.properties if extra else (),
     )
 
 
 def _expand(data: InteractionData, p: Partner) -> dict[str, tuple[str, ...]]:
-    """Every id a partner answers to, with the class path that leads there."""
+    """Every id a partner answers to (its classes and properties, transitively), with the path there."""
+    from collections import deque
+
     out: dict[str, tuple[str, ...]] = {p.id: ()}
-    todo: list[tuple[str, tuple[str, ...]]] = [(c, (c,)) for c in p.classes]
+    todo: deque[tuple[str, tuple[str, ...]]] = deque((c, (c,)) for c in (*p.classes, *p.properties))
     while todo:
-        cid, path = todo.pop(0)
+        cid, path = todo.popleft()
         if cid in out:
             continue
         out[cid] = path
         cls = data.partners.get(cid)
         if cls is not None:
-            todo.extend((c, (*path, c)) for c in cls.classes)
+            todo.extend((c, (*path, c)) for c in (*cls.classes, *cls.properties) if c not in out)
     return out
 
 
@@ -522,7 +682,7 @@ def involving(ds: Dataset, data: InteractionData, p: Partner) -> list[Pair]:
             others.setdefault(r.a)
     out = []
     for oid in others:
-        if oid in mine:
+        if oid == p.id or (oid in mine and not _is_group(data, oid)):
             continue
         other = data.partners.get(oid)
         if other is None:
@@ -532,6 +692,21 @@ def involving(ds: Dataset, data: InteractionData, p: Partner) -> list[Pair]:
                 continue
         out.append(pair(data, p, other))
     return sorted(out, key=lambda x: -RANK[x.severity] if x.severity else 1)
+
+
+def not_reviewed(ds: Dataset, data: InteractionData, p: Partner) -> list[Partner]:
+    """For a substance: the classes it has no rule with either way. For a drug or class: the
+    substances it has no rule with. What a one-name answer lists after its rules."""
+    if p.kind == "substance":
+        others = [data.partners[c] for c in group_ids(data)]
+    else:
+        others = [substance_partner(ds, data, sid) for sid in ds.ids()]
+    return [o for o in others if o.id != p.id and not pair(data, p, o).hits]
+
+
+def _is_group(data: InteractionData, pid: str) -> bool:
+    found = data.partners.get(pid)
+    return found is not None and found.kind in ("class", "property")
 
 
 def class_ids(data: InteractionData) -> list[str]:
@@ -553,9 +728,10 @@ def for_substance(ds: Dataset, name: str) -> list[Pair]:
     return involving(ds, data, resolve(ds, data, name))
 
 
-def most_severe_class_rules(ds: Dataset, name: str, limit: int = 3) -> list[Pair]:
-    """A substance's most severe interactions with partner classes (no "none" entries)."""
-    return [p for p in for_substance(ds, name) if p.b.kind == "class" and p.severity not in (None, "none")][:limit]
+def most_severe_class_rules(ds: Dataset, name: str, limit: int | None = 3) -> list[Pair]:
+    """A substance's most severe interactions with classes and properties (no "none" entries)."""
+    groups = ("class", "property")
+    return [p for p in for_substance(ds, name) if p.b.kind in groups and p.severity not in (None, "none")][:limit]
 
 
 # -- coverage ----------------------------------------------------------------------------------
@@ -568,10 +744,16 @@ class Cell(NamedTuple):
     severity: str | None  # None: a gap (no reviewed entry)
 
 
+def group_ids(data: InteractionData) -> list[str]:
+    """Classes, and the properties some partner drug or class has: the columns of coverage."""
+    used = {c for p in data.partners.values() if p.kind in ("drug", "class") for c in p.properties}
+    return [p.id for p in data.partners.values() if p.kind == "class" or (p.kind == "property" and p.id in used)]
+
+
 def coverage(ds: Dataset, data: InteractionData) -> tuple[list[Partner], list[Partner], list[Cell]]:
-    """Each substance against each class and each other substance (unordered pairs once)."""
+    """Each substance against each class (and partner-side property) and each other substance."""
     subs = [substance_partner(ds, data, sid) for sid in ds.ids()]
-    classes = [data.partners[c] for c in class_ids(data)]
+    classes = [data.partners[c] for c in group_ids(data)]
     cells: list[Cell] = []
     for i, s in enumerate(subs):
         for c in classes:

@@ -24,6 +24,7 @@ class Row(NamedTuple):
     as_of: date | None = None  # shown when it differs from the record's reviewed date
     origin: str = ""  # shown when several data directories are layered
     age: str = ""  # "as of D, N months before this dataset" when the fact is stale
+    locator: str = ""  # where in a cited source the fact is found: "see section 5.1 in [3]"
 
 
 class Block(NamedTuple):
@@ -120,7 +121,15 @@ class Citer:
         as_of = getattr(item, "as_of", None)
         origin = item.origin if self.layered and item.origin != BUNDLED else ""
         age = age_note(as_of or self.sub.reviewed, self.dataset_date)
-        return Row(cells, cites, as_of if as_of != self.sub.reviewed else None, origin, age)
+        return Row(cells, cites, as_of if as_of != self.sub.reviewed else None, origin, age, self.locate(item))
+
+    def locate(self, item: Any) -> str:
+        """``see LOCATOR in [n]``: the item's locator, pointing at its first-listed source."""
+        where = getattr(item, "locator", "")
+        if not where or not item.sources:
+            return ""
+        first = self.cite(item.sources[:1])
+        return f"see {where} in {marker(first)}" if first else f"see {where}"
 
     def footnotes(self, label: str, all_sources: bool = False) -> Footnotes:
         if self.shared is not None:
@@ -220,6 +229,8 @@ def source_json(n: int, src: model.Source) -> dict[str, Any]:
         "url": src.url,
         "pmid": src.pmid,
         "doi": src.doi,
+        "secondary": src.secondary,
+        "note": src.note,
     }
 
 
@@ -246,10 +257,6 @@ def record_json(ds: Dataset, sub: model.Substance) -> dict[str, Any]:
 
 # -------------------------------------------------------------------------------------------
 # list
-
-
-# -------------------------------------------------------------------------------------------
-# show
 
 
 WORDS = {
@@ -322,19 +329,3 @@ def sorted_side(items: tuple[model.SideEffect, ...]) -> list[model.SideEffect]:
 
 def marker(cites: tuple[int, ...]) -> str:
     return "[" + ",".join(str(n) for n in cites) + "]"
-
-
-# -------------------------------------------------------------------------------------------
-# status
-
-
-# -------------------------------------------------------------------------------------------
-# side effects
-
-
-# -------------------------------------------------------------------------------------------
-# sources
-
-
-# -------------------------------------------------------------------------------------------
-# search
