@@ -8,9 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from psycompare import completeness
-from psycompare.cli import app
-from psycompare.dataset import Dataset, bundled_root
+from psycompare.cli.typer_app import app
+from psycompare.store import completeness
+from psycompare.store.dataset import Dataset, bundled_root
 
 runner = CliRunner()
 BUNDLED = Path(bundled_root())

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from psycompare.schema import MIRROR_HOSTS, mirror_host, staging_host
+from psycompare.schema.rules import MIRROR_HOSTS, mirror_host, staging_host
 
 from .conftest import BUNDLED, Run
 
