@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from psycompare import index
+from psycompare.store import index
 
 from .conftest import Run
 

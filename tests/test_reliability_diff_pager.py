@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from psycompare import pager
+from psycompare.app import pager
 
 from .conftest import BUNDLED, MINIMAL_SOURCES, Run
 

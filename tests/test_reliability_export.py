@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from psycompare.validate import validate_dirs
+from psycompare.store.validate import validate_dirs
 
 from .conftest import BUNDLED, Run
 
@@ -40,7 +40,7 @@ def test_H3_the_writer_lock_is_taken_before_anything_is_read(tmp_path: Path) -> 
     """H3: a second writer waits for the folder's lock (flock on .psycompare.lock)."""
     import fcntl
 
-    from psycompare.safe_write import OutDir
+    from psycompare.store.writer import OutDir
 
     with OutDir(str(tmp_path / "d")) as root:
         root.lock()

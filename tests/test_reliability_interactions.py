@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from psycompare import interactions as ix
-from psycompare.dataset import Dataset
-from psycompare.validate import validate_dirs
+from psycompare.store import interactions as ix
+from psycompare.store.dataset import Dataset
+from psycompare.store.validate import validate_dirs
 
 from .conftest import BUNDLED, MINIMAL_RECORD, MINIMAL_SOURCES, Run
 
@@ -228,7 +228,7 @@ def test_M8_the_checked_rules_are_cached_and_read_by_key(tmp_path: Path, monkeyp
     to the files."""
     import sqlite3
 
-    from psycompare import index
+    from psycompare.store import index
 
     monkeypatch.setattr(index, "_now", lambda: time.time_ns() + 60_000_000_000)  # files count as settled
     n = 300

@@ -22,9 +22,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from psycompare import interactions as ix
-from psycompare.dataset import Dataset
 from psycompare.errors import PsycompareError
+from psycompare.store import interactions as ix
+from psycompare.store.dataset import Dataset
 
 from .conftest import MINIMAL_RECORD, MINIMAL_SOURCES
 
