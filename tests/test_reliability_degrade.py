@@ -81,3 +81,11 @@ def test_M10_one_broken_record_costs_only_itself(run: Run, broken_record: Path, 
     assert len(notes) == 1 and "beta.toml:" in notes[0], err
     if args[0] in ("status", "export"):
         assert "alpha" in out and "ketamine" in out
+
+
+def test_L1_old_13_list_names_a_broken_record_file(run: Run, broken_record: Path) -> None:
+    """L1 (rest of old finding 13): `list` keeps the row but says on stderr which file did not load."""
+    code, out, err = run("--data", str(broken_record), "list", "-f", "csv")
+    assert code == 0 and "alpha," in out
+    notes = [line for line in err.splitlines() if "could not read a record" in line]
+    assert len(notes) == 1 and "beta.toml:" in notes[0]
