@@ -89,3 +89,10 @@ def test_L1_old_13_list_names_a_broken_record_file(run: Run, broken_record: Path
     assert code == 0 and "alpha," in out
     notes = [line for line in err.splitlines() if "could not read a record" in line]
     assert len(notes) == 1 and "beta.toml:" in notes[0]
+
+
+@pytest.mark.parametrize("value", ["2026-W01-1", "2026W01-1x", "２０２６-01-01"])
+def test_L3_as_of_takes_only_yyyy_mm_dd(run: Run, value: str) -> None:
+    """L3: an ISO week date (or other digits) is a usage error naming --as-of."""
+    code, _, err = run("status", "esketamine", "--as-of", value)
+    assert code == 2 and "--as-of expects a date as YYYY-MM-DD" in err

@@ -92,7 +92,11 @@ def parse_date(value: str | None, option: str) -> date | None:
 
     text = value.strip()
     try:
-        if len(text) != 10:
+        # exactly four ASCII digits, '-', two, '-', two: date.fromisoformat also takes ISO week
+        # dates such as 2026-W01-1 (audit 2026-12-04 L3)
+        if len(text) != 10 or text[4] != "-" or text[7] != "-" or not (text[:4] + text[5:7] + text[8:]).isdigit():
+            raise ValueError
+        if not text.isascii():
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
