@@ -45,7 +45,7 @@ from psycompare import __version__, model
 from psycompare.errors import Problem
 from psycompare.store.files import load_info, load_sources, read_toml
 
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 RACY_NS = 2_000_000_000
 STALE_TMP_NS = 60 * 1_000_000_000  # a temp file of a dead writer older than this is litter
 ABANDONED_TMP_NS = 3600 * 1_000_000_000  # any temp file older than this is litter
@@ -463,7 +463,13 @@ class DirIndex:
     def _build(self, sig: tuple[Any, ...]) -> IndexData:
         data = IndexData(sig, _now())
         try:
-            names = sorted(e.name for e in os.scandir(self.subdir) if e.name.endswith(".toml"))
+            from psycompare.schema.rules import is_id
+
+            # only record ids name records: another file name (an escape sequence, a space...) is
+            # reported by `data validate` and never reaches output (audit 2026-12-04 L5)
+            names = sorted(
+                e.name for e in os.scandir(self.subdir) if e.name.endswith(".toml") and is_id(e.name[: -len(".toml")])
+            )
         except (FileNotFoundError, NotADirectoryError):
             names = []
         except (OSError, ValueError) as exc:
