@@ -105,3 +105,20 @@ def test_L5_a_record_file_name_that_is_not_an_id_never_reaches_csv(run: Run, bro
     assert code == 0 and "\x1b" not in out and "\x07" not in out
     code, out, err = run("data", "validate", str(broken_record))
     assert code == 1 and "file name must be the record id" in out + err
+
+
+def test_L8_stale_checks_rules_and_measures_each_directory_by_its_own_date(run: Run, tmp_path: Path) -> None:
+    """L8: an interaction rule dated 2001 is stale; an overlay dated 2099 does not age bundled facts."""
+    d = tmp_path / "ovl"
+    d.mkdir()
+    (d / "sources.toml").write_text(MINIMAL_SOURCES)
+    (d / "dataset.toml").write_text('version = "x"\ndate = 2099-01-01\n')
+    code, out, _ = run("--data", str(d), "data", "stale")
+    assert code == 0 and out == ""
+    (d / "dataset.toml").write_text('version = "x"\ndate = 2026-01-01\n')
+    (d / "interactions.toml").write_text(
+        'reviewed = 2025-12-01\n[[rule]]\na = "mdma"\nb = "lsd"\nseverity = "minor"\neffect = "other"\ntext = "t"\n'
+        'setting = "any"\nevidence = "label"\nsources = ["test-label"]\nas_of = 2001-01-01\n'
+    )
+    code, out, _ = run("--data", str(d), "data", "stale")
+    assert code == 1 and "interactions.toml:11:1: rule[0].as_of: as of 2001-01-01" in out
