@@ -99,7 +99,7 @@ def test_L3_as_of_takes_only_yyyy_mm_dd(run: Run, value: str) -> None:
 
 
 def test_L5_a_record_file_name_that_is_not_an_id_never_reaches_csv(run: Run, broken_record: Path) -> None:
-    """L5: `\\e]0;x\\a.toml` in substances/ is not indexed (data validate reports it), so no raw ESC."""
+    """L5: a file name carrying an escape sequence is not indexed (data validate reports it): no raw ESC."""
     (broken_record / "substances" / "\x1b]0;pwned\x07.toml").write_text("id = 'x'\n")
     code, out, _ = run("--data", str(broken_record), "list", "-f", "csv")
     assert code == 0 and "\x1b" not in out and "\x07" not in out

@@ -463,12 +463,14 @@ class DirIndex:
     def _build(self, sig: tuple[Any, ...]) -> IndexData:
         data = IndexData(sig, _now())
         try:
-            from psycompare.schema.rules import is_id
+            from psycompare.text import bad_char
 
-            # only record ids name records: another file name (an escape sequence, a space...) is
-            # reported by `data validate` and never reaches output (audit 2026-12-04 L5)
+            # a file name with a control or bidi character (an escape sequence) is not indexed:
+            # `data validate` reports it, and it never reaches output (audit 2026-12-04 L5)
             names = sorted(
-                e.name for e in os.scandir(self.subdir) if e.name.endswith(".toml") and is_id(e.name[: -len(".toml")])
+                e.name
+                for e in os.scandir(self.subdir)
+                if e.name.endswith(".toml") and bad_char(e.name) is None and "\n" not in e.name and "\t" not in e.name
             )
         except (FileNotFoundError, NotADirectoryError):
             names = []
