@@ -122,3 +122,10 @@ def test_L8_stale_checks_rules_and_measures_each_directory_by_its_own_date(run: 
     )
     code, out, _ = run("--data", str(d), "data", "stale")
     assert code == 1 and "interactions.toml:11:1: rule[0].as_of: as of 2001-01-01" in out
+
+
+def test_L3_a_date_after_the_dataset_date_says_where_the_data_ends(run: Run) -> None:
+    """L3: `--as-of 9999-12-31` answers with the last recorded state and says the data ends earlier."""
+    code, out, err = run("status", "esketamine", "--as-of", "9999-12-31", "-f", "csv")
+    assert code == 0 and out and "the data ends on" in err
+    assert "the data ends on" not in run("status", "esketamine", "--as-of", "2020-01-01", "-f", "csv")[2]

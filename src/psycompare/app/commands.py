@@ -103,6 +103,18 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise UsageError(f"{option} expects a date as YYYY-MM-DD, got {value[:20]!r}") from None
 
 
+def _past_the_data(s: Session, on: date | None) -> None:
+    """A note when --as-of is after the dataset date: the answer is the last one recorded (audit L3)."""
+    if on is None:
+        return
+    info = s.dataset().info()
+    if info is not None and on > info.date:
+        s.dataset().note(
+            f"psycompare: note: the data ends on {info.date.isoformat()}; "
+            f"what it says for {on.isoformat()} is the last recorded state"
+        )
+
+
 def list_(
     s: Session,
     fmt: str | None = None,
@@ -157,6 +169,7 @@ def compare(
     from psycompare.views import compare as compare_view
 
     on = parse_date(as_of, "--as-of")
+    _past_the_data(s, on)
     names = [n for n in names if n.lower() != "vs"]  # `compare ketamine vs mdma` reads naturally
     if len(names) < 2:
         hint = " separated by spaces, not commas" if names and "," in names[0] else "; use 'show NAME' for one"
@@ -181,6 +194,7 @@ def status(
     from psycompare.views import status as views
 
     on = parse_date(as_of, "--as-of")
+    _past_the_data(s, on)
     if all_:
         if names:
             raise UsageError("--all takes no names; use 'status NAME...' or 'status --all -j CODE'")
