@@ -323,7 +323,9 @@ def _disk_cached(
     )
     version = "".join(c if c.isascii() and (c.isalnum() or c in "._+") else "_" for c in __version__)
     name = f"interactions-{version}-f{INDEX_FORMAT}-{crc32(_b(repr((dirs, sorted(skipped))))):08x}.sqlite"
-    found = ix_cache.read(folder, name, head, lambda: _load_dirs(dirs, skipped))
+    found: InteractionData | None = ix_cache.read(
+        folder, name, head, lambda: _load_dirs(dirs, skipped), (InteractionData, Partner, Rule)
+    )
     if found is not None:
         return found
     result = _load_dirs(dirs, skipped)

@@ -15,12 +15,13 @@ import marshal
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date as Date
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from psycompare.store.index import Corrupt, _seal, _sqlite_on, _unseal, open_private_dir, read_private, write_private
 
-if TYPE_CHECKING:
-    from psycompare.store.interactions import InteractionData
+# This module never imports `interactions` (no import cycle): the caller passes its types
+# (``kinds``: InteractionData, Partner, Rule), and the data is typed Any here.
+InteractionData = Any
 
 V = TypeVar("V")
 TABLES = ("partners", "subs", "keys", "key_from", "by_id", "rules", "cited")
@@ -169,11 +170,15 @@ def write(dir_fd: int, name: str, head: bytes, data: InteractionData) -> None:
     write_private(dir_fd, name, blob)
 
 
-def read(folder: str, name: str, head: bytes, build: Callable[[], InteractionData]) -> InteractionData | None:
-    """The cached data if the file is ours and was written for ``head``, else None."""
+def read(folder: str, name: str, head: bytes, build: Callable[[], Any], kinds: tuple[Any, Any, Any]) -> Any:
+    """The cached data if the file is ours and was written for ``head``, else None.
+
+    ``kinds`` are the InteractionData, Partner and Rule types the values are made into.
+    """
     from psycompare.errors import Problem
     from psycompare.store.index import _open_private_file
-    from psycompare.store.interactions import InteractionData, Partner, Rule
+
+    data_type, partner_type, rule_type = kinds
 
     dir_fd = open_private_dir(folder)
     if dir_fd is None:
@@ -206,7 +211,7 @@ def read(folder: str, name: str, head: bytes, build: Callable[[], InteractionDat
             built.append(build())
         return built[0]
 
-    new_partner, new_rule = Partner._make, Rule._make
+    new_partner, new_rule = partner_type._make, rule_type._make
 
     def table(name: str, make: Callable[[Any], Any], field: str) -> _Table[Any]:
         return _Table(db, name, make, lambda: getattr(full(), field))
@@ -219,7 +224,7 @@ def read(folder: str, name: str, head: bytes, build: Callable[[], InteractionDat
     n_rules, n_cited = meta["counts"]
     rules_t._full_of = lambda: dict(enumerate(full().rules))
     cited_t._full_of = lambda: dict(enumerate(full().cited))
-    return InteractionData(
+    return data_type(
         table("partners", new_partner, "partners"),
         table("subs", new_partner, "substance_classes"),
         table("keys", str, "keys"),
