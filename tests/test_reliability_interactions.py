@@ -244,6 +244,11 @@ def test_M8_the_checked_rules_are_cached_and_read_by_key(tmp_path: Path, monkeyp
     assert not isinstance(cached.rules, tuple)  # lazy, from the cache
     got = ix.pair(cached, ix.resolve(ds, cached, "mdma"), ix.resolve(ds, cached, "d7"))
     assert got == want and cached.keys["d7"] == "d7" and len(cached.rules) == len(fresh.rules)
+    # read by key first, then iterated: the file's order, as built (the one-name view lists in it)
+    assert list(cached.partners) == list(fresh.partners) and list(cached.rules) == list(fresh.rules)
+    assert ix.involving(ds, cached, ix.resolve(ds, cached, "mdma")) == ix.involving(
+        ds, fresh, ix.resolve(ds, fresh, "mdma")
+    )
     db = sqlite3.connect(cache)  # damage one rule's value: the answer still comes from the files
     db.execute("UPDATE rules SET v = x'00000000ff' WHERE k = (SELECT max(k) FROM rules)")
     db.commit()

@@ -1059,6 +1059,13 @@ def pair(data: InteractionData, a: Partner, b: Partner, ka: _Reach | None = None
     return Pair(a, b, tuple(sorted(hits, key=_sort_key)))
 
 
+def _prefetch(table: object, keys: Iterable[Any]) -> None:
+    """Batch-read keys of a cached table (`ix_cache`); a dict or tuple needs nothing."""
+    fetch = getattr(table, "prefetch", None)
+    if fetch is not None:
+        fetch(keys)
+
+
 def _count(data: InteractionData, reach: _Reach) -> int:
     if reach.count < 0:
         reach.count = sum(len(data.by_id.get(i, ())) for i in reach)
@@ -1078,12 +1085,16 @@ def involving(ds: Dataset, data: InteractionData, p: Partner) -> list[Pair]:
     """
     mine = _expand(data, p)
     others: dict[str, None] = {}
-    for n in _rules_of(data, mine):
+    touched = _rules_of(data, mine)
+    _prefetch(data.rules, touched)  # from the cache: a few batched reads, not one per rule
+    for n in touched:
         r = data.rules[n]
         if r.a in mine:
             others.setdefault(r.b)
         if r.b in mine:
             others.setdefault(r.a)
+    _prefetch(data.partners, others)
+    _prefetch(data.by_id, others)
     out = []
     for oid in others:
         if oid == p.id or (oid in mine and not _is_group(data, oid)):
