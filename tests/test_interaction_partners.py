@@ -162,7 +162,7 @@ def test_a_property_rule_reaches_every_member_and_says_how(run: Run) -> None:
     for sid in serotonergic:
         pair = ix.pair(data, ix.substance_partner(ds, data, sid), nardil)
         assert pair.severity == "contraindicated", sid
-    code, out, err = run("interactions", "methylone", "Nardil", "-f", "plain")
+    code, out, err = run("interactions", "methylone", "Nardil", "-f", "plain", "--full")
     assert code == 0, err
     assert "via property" in " ".join(out.split())
 
