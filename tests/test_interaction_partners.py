@@ -86,7 +86,7 @@ NAMES = [
     ("Z-drugs", "z-drugs"),
     ("antiretrovirals", "antiretrovirals"),
     ("anticonvulsants", "anticonvulsants"),
-    ("harmala alkaloids (ayahuasca vine, Syrian rue)", "harmala"),
+    ("harmala alkaloids", "harmala"),
     ("serotonergic", "serotonergic"),
     ("sympathomimetics", "sympathomimetic"),
 ]
