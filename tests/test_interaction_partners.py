@@ -9,9 +9,9 @@ import tomllib
 
 import pytest
 
-from psycompare import interactions as ix
-from psycompare.dataset import Dataset
-from psycompare.index import normalize
+from psycompare.store import interactions as ix
+from psycompare.store.dataset import Dataset
+from psycompare.store.index import normalize
 
 from .conftest import BUNDLED, Run
 
