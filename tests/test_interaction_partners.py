@@ -41,6 +41,7 @@ NAMES = [
     ("methadone", "methadone"),
     ("Suboxone", "buprenorphine"),
     ("codeine", "codeine"),
+    ("Nucynta", "tapentadol"),
     ("GHB", "ghb"),
     ("GBL", "ghb"),
     ("Xyrem", "ghb"),
