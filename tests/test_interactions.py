@@ -35,9 +35,10 @@ def pairs_of(run: Run, *names: str) -> dict[str, object]:
 def test_brand_generic_and_class_names_resolve(run: Run, other: str) -> None:
     data = pairs_of(run, "mdma", other)
     (pair,) = data["pairs"]  # type: ignore[misc]
-    assert pair["severity"] == "major" and pair["status"] == "interaction"
+    # contraindicated since the 2026-12-04 accuracy audit (§1 row 7): the phenelzine label
+    assert pair["severity"] == "contraindicated" and pair["status"] == "interaction"
     rule = pair["rules"][0]
-    assert rule["effect"] == "serotonin-toxicity" and rule["sources"] == ["pmid-21570786"]
+    assert rule["effect"] == "serotonin-toxicity" and rule["sources"][0] == "pmid-21570786"
     assert (rule["a"], rule["b"]) == ("mdma", "maoi")
     # a drug reaches the MAOI rule through its class; the class itself matches directly
     assert rule["via"] == ([] if other.lower().startswith(("maoi", "monoamine")) else ["maoi"])
@@ -47,7 +48,7 @@ def test_brand_generic_and_class_names_resolve(run: Run, other: str) -> None:
 def test_via_class_is_said_in_human_output(run: Run) -> None:
     code, out, err = run("interactions", "mdma", "nardil", "-f", "plain")
     flat = " ".join(out.split())  # plain text wraps long rows
-    assert code == 0 and "via class: MAOIs" in flat and "MDMA + phenelzine: major" in out
+    assert code == 0 and "via class: MAOIs" in flat and "MDMA + phenelzine: contraindicated" in out
     assert "not medical advice" in err
 
 
@@ -80,11 +81,12 @@ def test_several_rules_all_shown_and_the_highest_severity_wins(run: Run, tmp_pat
     code, out, err = run("--data", str(overlay), "interactions", "mdma", "nardil", "-f", "json")
     assert code == 0, err
     (pair,) = json.loads(out)["pairs"]
-    assert pair["severity"] == "major"
-    assert [(r["severity"], r["via"]) for r in pair["rules"]] == [("major", ["maoi"]), ("minor", [])]
-    assert pair["rules"][1]["origin"] == str(overlay.resolve())
+    assert pair["severity"] == "contraindicated"
+    got = [(r["severity"], r["via"]) for r in pair["rules"]]
+    assert got[0] == ("contraindicated", ["maoi"]) and got[-1] == ("minor", [])
+    assert pair["rules"][-1]["origin"] == str(overlay.resolve())
     code, out, _ = run("--data", str(overlay), "interactions", "mdma", "nardil", "-f", "plain")
-    assert "most severe of 2 rules" in out
+    assert "most severe of 3 rules" in out  # MDMA and serotonin-releaser MAOI rules, and the overlay
 
 
 def test_no_record_is_not_safe_and_exits_0(run: Run) -> None:
