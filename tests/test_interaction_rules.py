@@ -192,3 +192,15 @@ def test_every_major_rule_says_what_to_do() -> None:
         if r["severity"] in AT_LEAST_MAJOR and r.get("management", "").strip().lower() in ("", "none recorded")
     ]
     assert bare == []
+
+
+def test_5_meo_dmt_maoi_contraindicated(ds: Dataset) -> None:
+    # raised after the chart comparison (docs/dataset/interactions-vs-charts.md): the phenelzine
+    # label contraindicates serotonergic drugs with an MAOI, and a death is reported
+    assert ix.for_pair(ds, "5-meo-dmt", "maoi").severity == "contraindicated"
+    assert ix.for_pair(ds, "5-meo-dmt", "phenelzine").severity == "contraindicated"
+
+
+def test_mdma_dextromethorphan_major(ds: Dataset) -> None:
+    for name in ("dextromethorphan", "dxm"):
+        assert ix.for_pair(ds, "mdma", name).severity in AT_LEAST_MAJOR, name
