@@ -152,6 +152,11 @@ def main() -> None:
         run("status mdma --format json", ["status", "mdma", "--format", "json"], 6)
         run("compare ketamine mdma (piped, plain)", ["compare", "ketamine", "mdma"], 6.5)
         run("interactions mdma sertraline --format json", ["interactions", "mdma", "sertraline", "--format", "json"], 5)
+        run(
+            "interactions mdma sertraline lsd --format table (piped)",
+            ["interactions", "mdma", "sertraline", "lsd", "--format", "table"],
+            8,
+        )
         run("compare ketamine mdma --format table (piped)", ["compare", "ketamine", "mdma", "--format", "table"], 9)
         run("--help", ["--help"], 7)
         run("usage error (show --bogus)", ["show", "--bogus"], 7)

@@ -439,10 +439,20 @@ def interactions(
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Which substance x class and substance pairs are reviewed, and the gaps.")
     ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Every rule of every pair: what happens, what to do, evidence, sources.")
+    ] = False,
     fmt: FormatOpt = None,
 ) -> None:
-    """Interactions between substances, partner drugs and classes: severity, what happens, sources."""
-    commands.interactions(STATE.session, names or (), coverage, _value(fmt))
+    """Interactions between substances, partner drugs and classes: one line per pair, most severe first.
+
+    Severity is an action: contraindicated = avoid (do not combine); major = avoid, or only
+    with named precautions; moderate = monitor; minor = usually no action; none = reviewed,
+    no interaction known. Evidence is a separate question: label, controlled study,
+    observational, case reports, review, or pharmacology only. No interaction recorded does
+    not mean the combination is safe: it was not reviewed.
+    """
+    commands.interactions(STATE.session, names or (), coverage, _value(fmt), full)
 
 
 @app.command(short_help="Records as TOML/JSON, or a data directory.")
@@ -474,9 +484,17 @@ def data_validate(
             help="Data directories, checked as layers in order (default: the ones in use).", show_default=False
         ),
     ] = None,
+    complete: Annotated[
+        bool,
+        typer.Option(
+            "--complete",
+            help="Also apply the completeness rule: 6+ mild side effects, a serious risk and a status in every "
+            "covered jurisdiction per record, unless gaps.toml states the gap.",
+        ),
+    ] = False,
 ) -> None:
     """Check data directories; print every problem as file:line:col: field: message."""
-    code = commands.data_validate(STATE.session, dirs or ())
+    code = commands.data_validate(STATE.session, dirs or (), complete=complete)
     if code:
         raise typer.Exit(code)
 

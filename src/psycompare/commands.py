@@ -260,7 +260,9 @@ def search(s: Session, text: str, fmt: str | None = None) -> int:
     return ExitCode.OK if view.data["matches"] else ExitCode.NOT_FOUND
 
 
-def interactions(s: Session, names: Sequence[str] = (), coverage: bool = False, fmt: str | None = None) -> None:
+def interactions(
+    s: Session, names: Sequence[str] = (), coverage: bool = False, fmt: str | None = None, full: bool = False
+) -> None:
     """Every pair among the names (or one name's recorded interactions), or the coverage matrix."""
     from psycompare import interaction_view as iv
     from psycompare import interactions as ix
@@ -279,9 +281,11 @@ def interactions(s: Session, names: Sequence[str] = (), coverage: bool = False, 
     unique = list({p.id: p for _, p in asked}.values())
     if len(unique) == 1:
         found = ix.involving(ds, data, unique[0])
-    else:
-        found = ix.pairs(data, unique)
-    out.emit(iv.pairs_view(ds, data, asked, found), command="interactions")
+        missing = ix.not_reviewed(ds, data, unique[0])
+        out.emit(iv.partner_view(ds, data, asked, found, missing, full), command="interactions")
+        return
+    found = ix.pairs(data, unique)
+    out.emit(iv.pairs_view(ds, data, asked, found, full), command="interactions")
 
 
 def export(
@@ -327,13 +331,20 @@ def _data_dirs(s: Session, dirs: Sequence[Path]) -> list[Path]:
     return targets
 
 
-def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
-    """Print every problem as file:line:col: field: message; exit code 1 when there are any."""
+def data_validate(s: Session, dirs: Sequence[Path] = (), *, complete: bool = False) -> int:
+    """Print every problem as file:line:col: field: message; exit code 1 when there are any.
+
+    ``complete`` adds the completeness rule (`completeness.check_dirs`) once the data loads cleanly.
+    """
     from psycompare.output import write_err, write_out
     from psycompare.validate import validate_dirs
 
     targets = _data_dirs(s, dirs)
     problems = validate_dirs([d.resolve() for d in targets])
+    if complete and not problems:
+        from psycompare.completeness import check_dirs
+
+        problems = check_dirs([d.resolve() for d in targets])
     write_out(sys.stdout, "".join(f"{p}\n" for p in problems))
     if problems:
         noun = "directory" if len(targets) == 1 else "directories"

@@ -48,7 +48,7 @@ _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, st
     "side-effects": (commands.side_effects, MANY, {**_FORMAT, "--setting": "setting"}, {"--serious": "serious"}),
     "sources": (commands.sources, MANY, _FORMAT, {}),
     "search": (commands.search, ONE, _FORMAT, {}),
-    "interactions": (commands.interactions, ANY, _FORMAT, {"--coverage": "coverage"}),
+    "interactions": (commands.interactions, ANY, _FORMAT, {"--coverage": "coverage", "--full": "full"}),
 }
 _GLOBAL_FLAGS = frozenset({"--no-bundled", "--no-color", "--no-pager", "--debug"})
 

@@ -5,14 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from psycompare.dataset import BUNDLED
-from psycompare.interactions import NO_RECORD, Hit, InteractionData, Pair, Partner
+from psycompare.interactions import (
+    ACTIONS,
+    HIGH_RISK,
+    LEGEND,
+    NO_RECORD,
+    SEVERITIES,
+    Hit,
+    InteractionData,
+    Pair,
+    Partner,
+)
 from psycompare.views import Block, Footnotes, Row, View, iso, source_json, words
 
 if TYPE_CHECKING:
     from psycompare.dataset import Dataset
     from psycompare.model import Source
 
-SEVERITY_MARK = {"contraindicated": "CI", "major": "major", "moderate": "mod", "minor": "minor", "none": "none"}
+SEVERITY_MARK = {"contraindicated": "XX", "major": "!!", "moderate": "~", "minor": ".", "none": "o"}
+MARK_LEGEND = "XX contraindicated, !! major, ~ moderate, . minor, o reviewed: none known, ? not reviewed"
+NOT_REVIEWED = "not reviewed"
 
 
 class _Numbers:
@@ -83,36 +95,156 @@ def via_text(data: InteractionData, hit: Hit) -> str:
     return f" (via {', '.join(parts)})"
 
 
-def pairs_view(ds: Dataset, data: InteractionData, asked: list[tuple[str, Partner]], found: list[Pair]) -> View:
-    """Pairs most severe first; each pair lists the rules that fired, with the class they came through."""
-    nums = _Numbers(ds)
-    blocks: list[Block] = []
-    out_pairs: list[dict[str, Any]] = []
-    csv_rows: list[list[str]] = []
-    layered = ds.layered
+def _what(data: InteractionData, p: Pair) -> str:
+    """What happens, at a glance: the most severe rule's short form (or its effect), how it fired."""
+    top = p.hits[0]
+    r = top.rule
+    what = r.short or words(r.effect)
+    if top.via:
+        what += f" (via {', '.join(_name(data, c) for c in top.via)})"
+    more = len(p.hits) - 1
+    return what + (f"; +{more} more rule{'s' if more > 1 else ''}" if more else "")
+
+
+def _todo(p: Pair) -> str:
+    r = p.hits[0].rule
+    return r.action or ACTIONS[r.severity]
+
+
+def _summary_row(data: InteractionData, nums: _Numbers, p: Pair, label: str) -> Row:
+    """One line for a pair: severity, the pair, what happens, what to do, evidence, citation."""
+    if not p.hits:
+        return Row([NOT_REVIEWED, label, NO_RECORD, "-", "-"])
+    r = p.hits[0].rule
+    return Row([p.severity or "", label, _what(data, p), _todo(p), words(r.evidence)], nums.cite(r.sources))
+
+
+def _detail_blocks(data: InteractionData, nums: _Numbers, found: list[Pair], layered: bool) -> list[Block]:
+    """Every rule of every pair, one labelled block per pair (`--full`)."""
+    blocks = []
     for p in found:
-        title = f"{p.a.name} + {p.b.name}: {p.message}"
         rows: list[Row] = []
         for h in p.hits:
             r = h.rule
-            what = r.text + (f" [{r.enzyme}]" if r.enzyme else "")
-            rule = f"{_name(data, h.left, p.a)} + {_name(data, h.right, p.b)}{via_text(data, h)}"
             rows.append(
                 Row(
                     [
                         r.severity,
                         words(r.effect),
-                        what,
-                        words(r.setting) + " use",
+                        r.text + (f" [{r.enzyme}]" if r.enzyme else ""),
+                        r.management or ACTIONS[r.severity] + " (the scale's action; no source statement)",
                         words(r.evidence),
-                        r.management or "none recorded",
-                        rule,
+                        words(r.setting) + " use",
+                        f"{_name(data, h.left, p.a)} + {_name(data, h.right, p.b)}{via_text(data, h)}",
                     ],
                     nums.cite(r.sources),
                     r.as_of if r.as_of and r.as_of != data.reviewed else None,
                     r.origin if layered and r.origin != BUNDLED else "",
                 )
             )
+        blocks.append(
+            Block(
+                f"{p.a.name} + {p.b.name}: {p.message}",
+                ["severity", "effect", "what happens", "what to do", "evidence", "setting", "rule"],
+                rows,
+                "fields",
+            )
+        )
+    return blocks
+
+
+def _matrix(found: list[Pair], asked: list[tuple[str, Partner]]) -> Block:
+    """Three to six names: the pairs as a chart, one severity mark per cell."""
+    names = list({p.id: (q, p) for q, p in asked}.values())
+    sev = {frozenset((p.a.id, p.b.id)): p.severity for p in found}
+    rows = []
+    for q, x in names:
+        line = [q]
+        for _, y in names:
+            line.append("" if x.id == y.id else SEVERITY_MARK.get(sev.get(frozenset((x.id, y.id))) or "", "?"))
+        rows.append(Row(line))
+    return Block("Chart", ["", *[q for q, _ in names]], rows, "chart")
+
+
+def pairs_view(
+    ds: Dataset, data: InteractionData, asked: list[tuple[str, Partner]], found: list[Pair], full: bool = False
+) -> View:
+    """Two or more names: one line per pair, most severe first; a chart for three to six names;
+    every rule with what to do and its sources with ``full``."""
+    nums = _Numbers(ds)
+    labels = {p.id: q for q, p in asked}
+    rows = [
+        _summary_row(data, nums, p, f"{labels.get(p.a.id, p.a.name)} + {labels.get(p.b.id, p.b.name)}") for p in found
+    ]
+    blocks = [Block("Interactions, most severe first", ["severity", "pair", *SUMMARY_COLUMNS[2:]], rows, "rows")]
+    unique = {p.id for _, p in asked}
+    if 3 <= len(unique) <= 6:
+        blocks.append(_matrix(found, asked))
+    if full:
+        blocks.extend(_detail_blocks(data, nums, found, ds.layered))
+    ids = " ".join(dict.fromkeys(p.id for _, p in asked))
+    more = f"\nChart: {MARK_LEGEND}" if 3 <= len(unique) <= 6 else ""
+    more += "" if full else f"\nEvery rule, what its source says to do, and where: psycompare interactions {ids} --full"
+    return _view(data, asked, found, nums, blocks, ds.layered, LEGEND + more)
+
+
+def partner_view(
+    ds: Dataset,
+    data: InteractionData,
+    asked: list[tuple[str, Partner]],
+    found: list[Pair],
+    missing: list[Partner],
+    full: bool = False,
+) -> View:
+    """One name: its rules grouped by severity, then what has not been reviewed. Never empty."""
+    nums = _Numbers(ds)
+    (query, me), *_ = asked
+    blocks: list[Block] = []
+    for sev in SEVERITIES:
+        group = [p for p in found if p.severity == sev]
+        if group:  # the title gives the severity and its action; a rule's own short action is shown
+            own = any(p.hits[0].rule.action for p in group)
+            rows = [_summary_row(data, nums, p, p.b.name) for p in group]
+            rows = [r._replace(cells=[*r.cells[1:3], *(r.cells[3:4] if own else []), r.cells[4]]) for r in rows]
+            cols = ["with", "what happens", *(["what to do"] if own else []), "evidence"]
+            title = f"{sev.capitalize()}: {ACTIONS[sev]} ({len(group)})"
+            blocks.append(Block(title, cols, rows, "rows"))
+    if not found:
+        blocks.append(Block(f"{me.name}: no interaction recorded; this does not mean any combination is safe", [], []))
+    if missing:
+        kind = "classes" if me.kind == "substance" else "substances"
+        names = ", ".join(m.name for m in missing)
+        blocks.append(
+            Block(f"Not reviewed: {len(missing)} {kind} with no rule either way", [kind], [Row([names])], "fields")
+        )
+    if full:
+        blocks.extend(_detail_blocks(data, nums, found, ds.layered))
+    more = (
+        "" if full else f"\nEvery rule, what its source says to do, and where: psycompare interactions {me.id} --full"
+    )
+    view = _view(data, asked, found, nums, blocks, ds.layered, LEGEND + more)
+    view.data["not_reviewed"] = [{"id": m.id, "kind": m.kind, "name": m.name} for m in missing]
+    return view
+
+
+def _view(
+    data: InteractionData,
+    asked: list[tuple[str, Partner]],
+    found: list[Pair],
+    nums: _Numbers,
+    blocks: list[Block],
+    layered: bool,
+    hint: str,
+) -> View:
+    """The JSON, CSV and footnotes every interactions answer shares."""
+    out_pairs: list[dict[str, Any]] = []
+    csv_rows: list[list[str]] = []
+    every = _Numbers(nums.ds)  # JSON lists every rule's sources; people see the ones cited on screen
+    every.cite(tuple(s.id for _, s in nums.sources))
+    for p in found:
+        for h in p.hits:
+            r = h.rule
+            every.cite(r.sources)
             csv_rows.append(
                 [
                     p.a.id,
@@ -133,11 +265,8 @@ def pairs_view(ds: Dataset, data: InteractionData, asked: list[tuple[str, Partne
                     iso(r.as_of or data.reviewed),
                 ]
             )
-        if not p.hits:  # the heading says it; no empty row repeats it
+        if not p.hits:
             csv_rows.append([p.a.id, p.b.id, "", p.status, "", "", "", "", "", "", "", "", NO_RECORD, "", "", ""])
-        blocks.append(
-            Block(title, ["severity", "effect", "what happens", "setting", "evidence", "management", "rule"], rows)
-        )
         out_pairs.append(
             {
                 "a": p.a.id,
@@ -145,6 +274,7 @@ def pairs_view(ds: Dataset, data: InteractionData, asked: list[tuple[str, Partne
                 "severity": p.severity,
                 "status": p.status,
                 "message": p.message,
+                "action": _todo(p) if p.hits else None,
                 "rules": [hit_json(data, h, layered) for h in p.hits],
             }
         )
@@ -152,60 +282,63 @@ def pairs_view(ds: Dataset, data: InteractionData, asked: list[tuple[str, Partne
         "names": [partner_json(p, q) for q, p in asked],
         "reviewed": iso(data.reviewed),
         "pairs": out_pairs,
-        "sources": [source_json(n, s) for n, s in nums.sources],
+        "sources": [source_json(n, s) for n, s in every.sources],
+        "not_reviewed": [],  # one name: what it has no rule with either way
     }
-    header = [
-        "a",
-        "b",
-        "pair_severity",
-        "status",
-        "rule_a",
-        "rule_b",
-        "via",
-        "severity",
-        "effect",
-        "enzyme",
-        "setting",
-        "evidence",
-        "text",
-        "management",
-        "sources",
-        "as_of",
-    ]
     reviewed = f"reviewed {iso(data.reviewed)}" if data.reviewed else "interactions"
-    return View(data_out, blocks, header, csv_rows, [Footnotes(reviewed, nums.sources)])
+    return View(data_out, blocks, CSV_HEADER, csv_rows, [Footnotes(reviewed, nums.sources)], hint=hint)
+
+
+SUMMARY_COLUMNS = ["severity", "with", "what happens", "what to do", "evidence"]
+CSV_HEADER = [
+    "a",
+    "b",
+    "pair_severity",
+    "status",
+    "rule_a",
+    "rule_b",
+    "via",
+    "severity",
+    "effect",
+    "enzyme",
+    "setting",
+    "evidence",
+    "text",
+    "management",
+    "sources",
+    "as_of",
+]
 
 
 def coverage_view(data: InteractionData, subs: list[Partner], classes: list[Partner], cells: list[Any]) -> View:
-    """The substance x (class, substance) matrix: severity where reviewed, '?' for a gap."""
+    """A chart of every class (and substance) against every substance: one mark per cell,
+    '?' where nothing was reviewed; then the undecided cells in the high-risk classes."""
     by = {(c.substance, c.partner): c for c in cells}
-    columns = [c.id for c in classes] + [s.id for s in subs]
+    short = {s.id: _abbrev(s.id) for s in subs}
     rows: list[Row] = []
-    for s in subs:
-        line = [s.id]
-        for col in columns:
-            if col == s.id:
+    for other in [*classes, *subs]:
+        line = [other.id]
+        for s in subs:
+            if s.id == other.id:
                 line.append("")
                 continue
-            cell = by.get((s.id, col)) or by.get((col, s.id))
+            cell = by.get((s.id, other.id)) or by.get((other.id, s.id))
             line.append("?" if cell is None or cell.severity is None else SEVERITY_MARK[cell.severity])
         rows.append(Row(line))
     gaps = [c for c in cells if c.severity is None]
+    risky = [g for g in gaps if g.partner in HIGH_RISK]
     done = len(cells) - len(gaps)
     pct = f"{100 * done / len(cells):.0f}%" if cells else "-"
-    title = (
-        f"Interaction coverage: {done} of {len(cells)} entries reviewed ({pct}); "
-        "CI contraindicated, mod moderate, none = reviewed with no known interaction, ? = gap"
-    )
-    blocks = [Block(title, ["substance", *columns], rows, "grid")]
-    if gaps:
+    title = f"Coverage: {done} of {len(cells)} cells decided ({pct}); {len(risky)} high-risk cells undecided"
+    blocks = [Block(title, ["", *short.values()], rows, "chart")]
+    key = ", ".join(f"{v} {k}" for k, v in short.items() if v != k)
+    if risky:
+        by_sub: dict[str, list[str]] = {}
+        for g in risky:
+            by_sub.setdefault(g.substance, []).append(g.partner)
+        rows_risky = [Row([sid, ", ".join(parts)]) for sid, parts in by_sub.items()]
         blocks.append(
-            Block(
-                f"Gaps: {len(gaps)} entries with no reviewed rule",
-                ["substance", "partner", "kind"],
-                [Row([g.substance, g.partner, g.kind]) for g in gaps],
-                "grid",
-            )
+            Block(f"High-risk cells not yet reviewed: {len(risky)}", ["substance", "classes"], rows_risky, "rows")
         )
     data_out = {
         "reviewed": iso(data.reviewed),
@@ -217,8 +350,33 @@ def coverage_view(data: InteractionData, subs: list[Partner], classes: list[Part
             {"substance": c.substance, "partner": c.partner, "kind": c.kind, "severity": c.severity} for c in cells
         ],
         "gaps": [{"substance": g.substance, "partner": g.partner, "kind": g.kind} for g in gaps],
+        "high_risk_gaps": [{"substance": g.substance, "partner": g.partner} for g in risky],
     }
     csv_rows = [
         [c.substance, c.partner, c.kind, c.severity or "", "gap" if c.severity is None else "reviewed"] for c in cells
     ]
-    return View(data_out, blocks, ["substance", "partner", "kind", "severity", "state"], csv_rows)
+    hint = f"Marks: {MARK_LEGEND}\nColumns: {key}\n"
+    hint += "Every undecided cell: psycompare interactions --coverage -f csv | grep ,gap"
+    return View(data_out, blocks, ["substance", "partner", "kind", "severity", "state"], csv_rows, hint=hint)
+
+
+ABBREV = {
+    "ketamine": "ket",
+    "esketamine": "esk",
+    "mdma": "mdm",
+    "psilocybin": "psi",
+    "lsd": "lsd",
+    "dmt": "dmt",
+    "5-meo-dmt": "5me",
+    "ibogaine": "ibo",
+    "mescaline": "mes",
+    "methylone": "mtl",
+    "sertraline": "ser",
+    "paroxetine": "par",
+    "dextromethorphan-bupropion": "auv",
+}
+
+
+def _abbrev(sid: str) -> str:
+    """A substance id short enough for a chart column (three characters; a key line names them)."""
+    return ABBREV.get(sid, sid[:3])

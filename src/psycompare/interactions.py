@@ -52,6 +52,32 @@ SETTINGS = ("any", "clinical", "nonmedical")
 EVIDENCE = ("label", "controlled-study", "observational", "case-reports", "review", "pharmacology")
 KINDS = ("substance", "drug", "class", "property")
 
+# The scale as actions (docs/schema.md), the way clinical checkers grade risk.
+ACTIONS = {
+    "contraindicated": "do not combine",
+    "major": "avoid, or precautions",
+    "moderate": "monitor",
+    "minor": "usually no action",
+    "none": "no action known",
+}
+LEGEND = (
+    "Scale: contraindicated = avoid; major = avoid or only with precautions; moderate = monitor; "
+    "minor = usually no action. No interaction recorded does not mean safe."
+)
+# The classes where harm happens: coverage reports any undecided cell in them.
+HIGH_RISK = (
+    "maoi",
+    "lithium",
+    "serotonergic-opioids",
+    "opioids",
+    "stimulants",
+    "cns-depressants",
+    "benzodiazepines",
+    "alcohol",
+    "ssri",
+    "snri",
+)
+
 NO_RECORD = "no interaction recorded; this does not mean the combination is safe"
 NONE_KNOWN = "no known interaction in the reviewed sources; this does not mean the combination is safe"
 
@@ -93,6 +119,8 @@ class Rule(NamedTuple):
     as_of: Date | None = None
     origin: str = ""
     grading_note: str = ""  # why the severity is below what its words suggest (validator exemption)
+    short: str = ""  # what happens, at a glance (<= 60 characters); else the effect in words
+    action: str = ""  # what to do, at a glance (<= 60 characters); else the scale's action
 
 
 class Hit(NamedTuple):
@@ -169,6 +197,8 @@ _RULE_FIELDS = (
     schema.Field("management", "str", required=False),
     schema.Field("enzyme", "str", required=False),
     schema.Field("grading_note", "text", required=False),
+    schema.Field("short", "text", required=False),
+    schema.Field("action", "text", required=False),
     schema.SRC,
     schema.AS_OF,
 )
@@ -245,6 +275,10 @@ def load_dirs(dirs: Sequence[tuple[str, str]]) -> InteractionData:
                 rule = Rule(**values, origin=origin)
                 if rule.a == rule.b:
                     ck.add((*where, "b"), "a rule needs two different partners")
+                    continue
+                too_long = [f for f in ("short", "action") if len(getattr(rule, f)) > 60]
+                if too_long:
+                    ck.add((*where, too_long[0]), "a short form is at most 60 characters")
                     continue
                 if (rule.severity == "none") != (rule.effect == "none"):
                     ck.add((*where, "effect"), 'severity "none" goes with effect "none" (and only with it)')
@@ -659,6 +693,16 @@ def involving(ds: Dataset, data: InteractionData, p: Partner) -> list[Pair]:
     return sorted(out, key=lambda x: -RANK[x.severity] if x.severity else 1)
 
 
+def not_reviewed(ds: Dataset, data: InteractionData, p: Partner) -> list[Partner]:
+    """For a substance: the classes it has no rule with either way. For a drug or class: the
+    substances it has no rule with. What a one-name answer lists after its rules."""
+    if p.kind == "substance":
+        others = [data.partners[c] for c in group_ids(data)]
+    else:
+        others = [substance_partner(ds, data, sid) for sid in ds.ids()]
+    return [o for o in others if o.id != p.id and not pair(data, p, o).hits]
+
+
 def _is_group(data: InteractionData, pid: str) -> bool:
     found = data.partners.get(pid)
     return found is not None and found.kind in ("class", "property")
@@ -683,7 +727,7 @@ def for_substance(ds: Dataset, name: str) -> list[Pair]:
     return involving(ds, data, resolve(ds, data, name))
 
 
-def most_severe_class_rules(ds: Dataset, name: str, limit: int = 3) -> list[Pair]:
+def most_severe_class_rules(ds: Dataset, name: str, limit: int | None = 3) -> list[Pair]:
     """A substance's most severe interactions with classes and properties (no "none" entries)."""
     groups = ("class", "property")
     return [p for p in for_substance(ds, name) if p.b.kind in groups and p.severity not in (None, "none")][:limit]
@@ -699,10 +743,16 @@ class Cell(NamedTuple):
     severity: str | None  # None: a gap (no reviewed entry)
 
 
+def group_ids(data: InteractionData) -> list[str]:
+    """Classes, and the properties some partner drug or class has: the columns of coverage."""
+    used = {c for p in data.partners.values() if p.kind in ("drug", "class") for c in p.properties}
+    return [p.id for p in data.partners.values() if p.kind == "class" or (p.kind == "property" and p.id in used)]
+
+
 def coverage(ds: Dataset, data: InteractionData) -> tuple[list[Partner], list[Partner], list[Cell]]:
-    """Each substance against each class and each other substance (unordered pairs once)."""
+    """Each substance against each class (and partner-side property) and each other substance."""
     subs = [substance_partner(ds, data, sid) for sid in ds.ids()]
-    classes = [data.partners[c] for c in class_ids(data)]
+    classes = [data.partners[c] for c in group_ids(data)]
     cells: list[Cell] = []
     for i, s in enumerate(subs):
         for c in classes:

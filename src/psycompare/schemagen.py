@@ -269,7 +269,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                 "names": {
                     "type": "array",
                     "items": _obj(
-                        {"query": STR, "id": STR, "kind": {"enum": ["substance", "drug", "class"]}},
+                        {"query": STR, "id": STR, "kind": {"enum": ["substance", "drug", "class", "property"]}},
                         ["query", "id", "kind"],
                         closed=False,
                     ),
@@ -284,6 +284,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                             "severity": nstr,
                             "status": {"enum": ["interaction", "no-known-interaction", "no-record"]},
                             "message": STR,
+                            "action": nstr,
                             "rules": {"type": "array", "items": rule},
                         },
                         ["a", "b", "severity", "status", "rules"],
@@ -291,6 +292,10 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                     ),
                 },
                 "sources": _sources(),
+                "not_reviewed": {
+                    "type": "array",
+                    "items": _obj({"id": STR, "kind": STR, "name": STR}),
+                },
             },
             "psycompare interactions",
         ),
@@ -304,6 +309,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                 "covered": {"type": "integer"},
                 "cells": {"type": "array", "items": _obj({}, [], closed=False)},
                 "gaps": {"type": "array", "items": _obj({"substance": STR, "partner": STR, "kind": STR})},
+                "high_risk_gaps": {"type": "array", "items": _obj({"substance": STR, "partner": STR})},
             },
             "psycompare interactions --coverage",
         ),
@@ -431,7 +437,9 @@ def data_schemas() -> dict[str, dict[str, Any]]:
         "$id": f"{BASE}partners-file.json",
         "title": "psycompare partners.toml (parsed; data validate checks the details)",
         "type": "object",
-        "properties": {k: {"type": "object", "additionalProperties": loose} for k in ("class", "drug", "substance")},
+        "properties": {
+            k: {"type": "object", "additionalProperties": loose} for k in ("class", "property", "drug", "substance")
+        },
         "additionalProperties": False,
     }
     interactions = {

@@ -142,6 +142,26 @@ def _items(block: Block, width: int) -> list[str]:
     return lines
 
 
+def _fields(block: Block, width: int) -> list[str]:
+    """One ``label: value`` line per field (wrapped with a hanging indent), rows a blank line apart:
+    grep-able, one fact per line."""
+    lines: list[str] = []
+    pad = max((len(c) for c in block.columns), default=0) + 2
+    for k, row in enumerate(block.rows):
+        if k:
+            lines.append("")
+        last = len(row.cells) - 1
+        for i, (label, cell) in enumerate(zip(block.columns, row.cells, strict=True)):
+            value = flat(cell)
+            if not value:
+                continue
+            wrapped = _wrap(value, width, f"{label}: ".ljust(pad), " " * pad)
+            if i == last:
+                wrapped[-1] += row_suffix(row)
+            lines.extend(wrapped)
+    return lines
+
+
 def footnote_lines(notes: list[Footnotes]) -> list[str]:
     lines: list[str] = []
     for fn in notes:
@@ -157,10 +177,12 @@ def render(view: View, width: int = 100) -> str:
     for block in view.blocks:
         out.append(block.title)
         out.append("=" * min(len(block.title), width))
-        if block.layout == "grid":
+        if block.layout in ("grid", "rows", "chart"):
             out.extend(_grid(block))
         elif block.layout == "records":
             out.extend(_records(block, width))
+        elif block.layout == "fields":
+            out.extend(_fields(block, width))
         else:
             out.extend(_items(block, width))
         out.append("")

@@ -30,6 +30,20 @@ class _Console(Console):
         raise StdoutClosed
 
 
+# Colour with meaning: a severity word or chart mark stands out; the word or mark itself
+# says the same without colour (NO_COLOR, a pipe).
+SEVERITY_STYLE = {
+    "contraindicated": "bold red",
+    "XX": "bold red",
+    "major": "red",
+    "!!": "red",
+    "moderate": "yellow",
+    "~": "yellow",
+    "not reviewed": "dim",
+    "?": "dim",
+}
+
+
 def render(
     view: View, file: IO[str], color: bool, width: int | None = None, force_terminal: bool | None = None
 ) -> None:
@@ -66,9 +80,9 @@ class _Renderer:
         return fit_encoding(text, self.console.encoding) if self.ascii_only else text
 
     def cell(self, value: Cell, suffix: str = "") -> Any:
-        """A str as Text; a list as bullet points with a hanging indent."""
+        """A str as Text (a severity word or mark in its colour); a list as bullet points."""
         if isinstance(value, str):
-            text = Text(self.fit(value))
+            text = Text(self.fit(value), style=SEVERITY_STYLE.get(value, "") if self.color else "")
             if suffix:
                 text.append(self.fit(suffix), style="dim" if self.color else "")
             return text
@@ -98,8 +112,10 @@ class _Renderer:
             self.console.print(title)
         elif block.layout == "records":
             self.records(block, title)
+        elif block.layout == "fields":
+            self.stacked(block, title)
         else:
-            self.grid(block, title)
+            self.grid(block, title, compact=block.layout in ("rows", "chart"), tight=block.layout == "chart")
 
     def records(self, block: Block, title: Text) -> None:
         """Side by side (compare), or stacked when the columns would be too narrow."""
@@ -140,7 +156,7 @@ class _Renderer:
                 table.add_row(self.cell(row.cells[0]), self.cell(row.cells[i]))
             self.console.print(table)
 
-    def grid(self, block: Block, title: Text) -> None:
+    def grid(self, block: Block, title: Text, compact: bool = False, tight: bool = False) -> None:
         """A table whose columns take the width their content needs, or key: value records.
 
         Column widths are computed here, not left to Rich: a column never gets less than its
@@ -157,20 +173,33 @@ class _Renderer:
         ]
         words = [_longest_word([c, *(r.cells[i] for r in block.rows)]) for i, c in enumerate(cols)]
         short = [h <= SHORT_CELL for h in hi]
-        lo = [
-            h if s else min(h, max(MIN_WRAPPED, min(w, MIN_COLUMN))) for h, s, w in zip(hi, short, words, strict=True)
-        ]
-        room = self.width() - 3 * len(cols) - 1  # a border and two spaces of padding a column
+        floor = 8 if compact else MIN_WRAPPED  # a row table wraps a column down to its longest word
+        lo = [h if s else min(h, max(floor, min(w, MIN_COLUMN))) for h, s, w in zip(hi, short, words, strict=True)]
+        # a border and two spaces of padding a column; a compact row table (kubectl get) has a space
+        # of padding and a space between columns; a chart of short marks only the space between
+        gap = 1 if tight else 2
+        room = self.width() - (gap * len(cols) - 1 if compact else 3 * len(cols) + 1)
         if sum(lo) > room and len(cols) > 2:
             self.stacked(block, title)
             return
         widths = _share(lo, hi, room) if sum(lo) <= room else [None] * len(cols)
-        table = Table(
-            title=title,
-            title_justify="left",
-            box=box.ASCII if self.ascii_only else box.ROUNDED,
-            header_style="bold" if self.color else "",
-        )
+        if compact:
+            table = Table(
+                title=title,
+                title_justify="left",
+                box=box.ASCII2 if self.ascii_only else box.SIMPLE_HEAD,
+                header_style="bold" if self.color else "",
+                show_edge=False,
+                pad_edge=False,
+                padding=(0, 0 if tight else 1, 0, 0),
+            )
+        else:
+            table = Table(
+                title=title,
+                title_justify="left",
+                box=box.ASCII if self.ascii_only else box.ROUNDED,
+                header_style="bold" if self.color else "",
+            )
         for i, col in enumerate(cols):
             table.add_column(Text(self.fit(col)), overflow="fold", no_wrap=short[i], width=widths[i])
         for row, suffix in zip(block.rows, suffixes, strict=True):
