@@ -12,6 +12,8 @@ def row_suffix(row: Row) -> str:
     out = ""
     if row.cites:
         out += " " + marker(row.cites)
+    if row.locator:
+        out += f" ({row.locator})"
     if row.age:
         out += f" ({row.age})"
     elif row.as_of:
@@ -38,7 +40,7 @@ def source_line(n: int, src: Any, width: int | None = None) -> str:
     shortened (never the locator, so a URL stays whole and clickable)."""
     locator = src.locator
     head = f"[{n}] "
-    body = f"{src.title}. {src.publisher}, {src.date.isoformat()}."
+    body = f"{src.heading}. {src.publisher}, {src.date.isoformat()}."
     if width:
         room = width - len(head) - len(locator) - 1
         if room < 20:
