@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycompare.views import Block, Cell, Footnotes, Row, View, marker
+from psycompare.views.base import Block, Cell, Footnotes, Row, View, marker
 
 
 def row_suffix(row: Row) -> str:
