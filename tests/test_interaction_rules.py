@@ -8,8 +8,8 @@ import tomllib
 
 import pytest
 
-from psycompare import interactions as ix
-from psycompare.dataset import Dataset
+from psycompare.store import interactions as ix
+from psycompare.store.dataset import Dataset
 
 from .conftest import BUNDLED
 
