@@ -177,6 +177,7 @@ def test_finding_07_moving_an_alias_in_place_resolves_right_at_once(
     assert run(*argv, "show", "yy", "-f", "csv")[1].splitlines()[1].startswith("alpha,")
 
 
+@pytest.mark.slow
 def test_finding_08_bit_flip_or_zeroed_page_rebuilds_from_files(
     run: Run, monkeypatch: pytest.MonkeyPatch, clock_ahead: None
 ) -> None:
@@ -224,6 +225,7 @@ def fuzz_cache(run: Run, monkeypatch: pytest.MonkeyPatch, clock_ahead: None) -> 
     kind=st.sampled_from(["flip", "truncate", "zero"]),
     spots=st.lists(st.tuples(st.integers(0, 2**31), st.integers(0, 7)), min_size=1, max_size=12),
 )
+@pytest.mark.slow
 def test_finding_08_fuzz_damaged_cache_gives_the_uncached_output(
     run: Run, fuzz_cache: tuple[Path, bytes, list], kind: str, spots: list[tuple[int, int]]
 ) -> None:
