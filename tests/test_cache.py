@@ -279,7 +279,7 @@ def test_finding_17_odd_file_and_folder_names_and_local_times_with_the_cache_on(
     odd = root / "substances" / os.fsdecode(b"caf\xe9.toml")  # a Latin-1 file name
     (root / "substances" / "beta.toml").rename(odd)
     # date-times with an offset reach the index; times of day and local date-times are refused
-    # earlier, by the loader, as located problems (tests/test_reliability_io.py, finding 17)
+    # earlier, by the loader, as located problems (tests/test_io_safety.py, finding 17)
     times = "odt = 1979-05-27T07:32:00-08:00\nz = 1979-05-27T07:32:00Z\n"
     deep = "[" * 30 + "1" + "]" * 30  # within the loader's nesting limit (32)
     for path, extra in ((root / "substances" / "alpha.toml", times), (odd, f"deep = {deep}\n")):
