@@ -89,3 +89,18 @@ def test_hot_json_call_loads_only_its_own_rooms(tmp_path: Path) -> None:
     )
     modules_after(["status", "mdma", "--format", "json"], tmp_path, watch)  # builds the index cache (reads text rules)
     assert modules_after(["status", "mdma", "--format", "json"], tmp_path, watch) == "[]"
+
+
+def test_old_flat_module_names_alias_their_new_homes() -> None:
+    """One release of grace for code written against the flat layout (audit 4.1, public API)."""
+    import importlib
+    import sys
+
+    sys.modules.pop("psycompare.dataset", None)
+    with pytest.warns(DeprecationWarning, match=r"psycompare\.dataset is now psycompare\.store\.dataset"):
+        old = importlib.import_module("psycompare.dataset")
+    assert old is importlib.import_module("psycompare.store.dataset")
+    for flat, new in psycompare._MOVED.items():
+        sys.modules.pop(f"psycompare.{flat}", None)
+        with pytest.warns(DeprecationWarning):
+            assert importlib.import_module(f"psycompare.{flat}") is importlib.import_module(f"psycompare.{new}")
