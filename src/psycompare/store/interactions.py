@@ -823,6 +823,8 @@ def _name_clashes(
         sid, sub_layer, sub_file = owner
         p = data.partners[pid]
         part_layer, file, where = data.key_from.get(key, (0, p.origin, (f"{p.kind}.{pid}",)))
+        if part_layer == sub_layer:
+            continue  # one directory's own names: its authors chose (the partner is the answer)
         if part_layer < sub_layer:
             out.append(
                 Problem(
@@ -944,15 +946,16 @@ def _same_file(a: str, b: str) -> bool:
 def resolve(ds: Dataset, data: InteractionData, name: str) -> Partner:
     """A name as a substance, partner drug or class: one namespace, the first directory owns a name.
 
-    A partner name that a substance of an earlier (or the same) directory also has resolves
-    to the substance: an overlay can add names, never take one (audit 2026-12-04 H1, M7).
+    A partner name that a substance of an earlier directory also has resolves to the
+    substance: an overlay can add names, never take one (audit 2026-12-04 H1, M7). Within one
+    directory the partner answers (its authors gave both, e.g. the brew "ayahuasca").
     """
     key = normalize(name) if len(name) <= 200 else ""
     pid = data.keys.get(key) if key else None
     if pid is not None:
         layer = data.key_from[key][0] if key in data.key_from else 0
         owner = ds.owner(name, upto=layer)
-        if owner is None or owner[1] > layer:
+        if owner is None or owner[1] >= layer:  # within one directory its authors chose: the partner
             return data.partners[pid]
         return substance_partner(ds, data, owner[0])
     try:
