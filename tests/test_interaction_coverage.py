@@ -49,3 +49,18 @@ def test_a_methylone_alcohol_moderate(ds: Dataset) -> None:
 @pytest.mark.parametrize("partner", ["cns-depressants", "ghb", "zolpidem", "alcohol", "diazepam", "heroin"])
 def test_a_ibogaine_cns_depressants_major(ds: Dataset, partner: str) -> None:
     assert ix.for_pair(ds, "ibogaine", partner).severity == "major"
+
+
+@pytest.mark.parametrize("partner", ["tcas", "triptans", "dxm", "bupropion"])
+def test_a_dmt_as_ayahuasca_major(ds: Dataset, partner: str) -> None:
+    assert ix.for_pair(ds, "dmt", partner).severity == "major"
+
+
+@pytest.mark.parametrize("sub", ["psilocybin", "mescaline", "5-meo-dmt"])
+@pytest.mark.parametrize("partner", ["triptans", "dxm"])
+def test_a_classic_psychedelic_non_maoi_serotonergic_minor(ds: Dataset, sub: str, partner: str) -> None:
+    assert ix.for_pair(ds, sub, partner).severity == "minor"
+
+
+def test_a_ibogaine_tcas_major(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "ibogaine", "amitriptyline").severity == "major"
