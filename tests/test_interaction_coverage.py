@@ -64,3 +64,12 @@ def test_a_classic_psychedelic_non_maoi_serotonergic_minor(ds: Dataset, sub: str
 
 def test_a_ibogaine_tcas_major(ds: Dataset) -> None:
     assert ix.for_pair(ds, "ibogaine", "amitriptyline").severity == "major"
+
+
+@pytest.mark.parametrize("partner", ["antipsychotics", "haloperidol"])
+def test_a_ibogaine_antipsychotics_major(ds: Dataset, partner: str) -> None:
+    assert ix.for_pair(ds, "ibogaine", partner).severity == "major"
+
+
+def test_a_methylone_cannabis_moderate(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "methylone", "cannabis").severity == "moderate"
