@@ -27,9 +27,11 @@ def test_b_paroxetine_stimulants_major(ds: Dataset) -> None:
     assert "serotonin-toxicity" in {h.rule.effect for h in p.hits}
 
 
-def test_b_paroxetine_alcohol_major(ds: Dataset) -> None:
-    # the label says to avoid alcohol: "a source says avoid" is major on the scale
-    assert ix.for_pair(ds, "paroxetine", "alcohol").severity == "major"
+def test_b_paroxetine_alcohol_decided(ds: Dataset) -> None:
+    # graded like sertraline + alcohol: no measured added impairment; the label advises avoiding alcohol
+    p = ix.for_pair(ds, "paroxetine", "alcohol")
+    assert p.severity == "minor"
+    assert any("avoid alcohol" in (h.rule.management or "").lower() for h in p.hits)
 
 
 def test_b_paroxetine_benzodiazepines_minor(ds: Dataset) -> None:
