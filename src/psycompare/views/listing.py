@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from psycompare import model
 from psycompare.errors import PsycompareError, UsageError
+from psycompare.query.jurisdiction import fallback_note, national
 from psycompare.views.base import Block, Citations, Row, View, iso, schedule_text, words  # merged below
 
 if TYPE_CHECKING:
@@ -163,6 +164,9 @@ def status_all_view(ds: Dataset, code: str) -> View:
     csv_rows: list[list[str]] = []
     for sub in ds.loadable():
         e = _entry(sub, code)
+        parent = national(code)
+        if e is None and parent:  # a subdivision with no entry: the national status, labelled
+            e = _entry(sub, parent)
         if e is None:
             data.append(
                 {
@@ -183,13 +187,14 @@ def status_all_view(ds: Dataset, code: str) -> View:
             continue
         n = cites.cite(e.sources)
         since = iso(e.schedule_since)
+        shown_short = e.short if e.jurisdiction.upper() == code else f"{fallback_note(code, e.jurisdiction)}: {e.short}"
         data.append(
             {
                 "id": sub.id,
                 "name": sub.name,
-                "jurisdiction": code,
+                "jurisdiction": e.jurisdiction,  # the national entry's code when it stands in for a subdivision
                 "approval": e.approval,
-                "short": e.short,
+                "short": shown_short,
                 "schedule": e.schedule,
                 "schedule_code": e.schedule_code,
                 "schedule_since": since or None,
@@ -199,7 +204,14 @@ def status_all_view(ds: Dataset, code: str) -> View:
         )
         shown.append(
             Row(
-                [sub.name, words(e.approval), e.schedule_code or schedule_text(e), since or "-", iso(e.as_of), e.short],
+                [
+                    sub.name,
+                    words(e.approval),
+                    e.schedule_code or schedule_text(e),
+                    since or "-",
+                    iso(e.as_of),
+                    shown_short,
+                ],
                 n,
             )
         )
@@ -207,13 +219,13 @@ def status_all_view(ds: Dataset, code: str) -> View:
             [
                 sub.id,
                 sub.name,
-                code,
+                e.jurisdiction,
                 e.approval,
                 e.schedule_code,
                 e.schedule,
                 since,
                 iso(e.as_of),
-                e.short,
+                shown_short,
                 ";".join(e.sources),
             ]
         )
