@@ -9,12 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MINIMAL_RECORD, MINIMAL_SOURCES, Run
+from .conftest import BUNDLED, MINIMAL_RECORD, MINIMAL_SOURCES, Run
 
-DUP = (
-    'reviewed = 2026-01-01\n[[rule]]\na = "maoi"\nb = "mdma"\nseverity = "minor"\neffect = "serotonin-toxicity"\n'
-    'text = "x"\nsetting = "nonmedical"\nevidence = "label"\nsources = ["test-label"]\n'
-)
+
+def _dup_of_a_bundled_rule() -> str:
+    """An overlay rule that states a bundled MDMA rule the other way round, milder: a duplicate."""
+    import tomllib
+
+    rules = tomllib.loads((BUNDLED / "interactions.toml").read_text("utf-8"))["rule"]
+    r = next(r for r in rules if "mdma" in (r["a"], r["b"]) and r["severity"] in ("major", "contraindicated"))
+    return (
+        f'reviewed = 2026-01-01\n[[rule]]\na = "{r["b"]}"\nb = "{r["a"]}"\nseverity = "minor"\n'
+        f'effect = "{r["effect"]}"\ntext = "x"\nsetting = "{r["setting"]}"\nevidence = "label"\n'
+        'sources = ["test-label"]\n'
+    )
 
 
 @pytest.fixture
@@ -22,7 +30,7 @@ def broken_rules(tmp_path: Path) -> Path:
     d = tmp_path / "dg"
     d.mkdir()
     (d / "sources.toml").write_text(MINIMAL_SOURCES)
-    (d / "interactions.toml").write_text(DUP)
+    (d / "interactions.toml").write_text(_dup_of_a_bundled_rule())
     return d
 
 
@@ -45,7 +53,7 @@ def test_M1_a_broken_user_interaction_file_does_not_break_compare(run: Run, brok
 
 def test_M1_interactions_itself_still_refuses_the_broken_file(run: Run, broken_rules: Path) -> None:
     """M1: the `interactions` command reports the broken file and exits 1 (as documented)."""
-    code, out, err = run("--data", str(broken_rules), "interactions", "mdma", "maoi")
+    code, out, err = run("--data", str(broken_rules), "interactions", "mdma", "lsd")
     assert code == 1 and not out and "duplicate rule" in err
 
 

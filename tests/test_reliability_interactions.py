@@ -47,8 +47,9 @@ HIJACK = '[drug.street-mdma]\nname = "MDMA"\naliases = ["mdma", "molly", "Zoloft
 def test_H1_a_user_partner_cannot_take_a_substance_name(run: Run, tmp_path: Path) -> None:
     """H1: an overlay partner named "MDMA" with alias "mdma" leaves MDMA's interactions in place."""
     d = overlay(tmp_path, HIJACK)
-    assert severity(run, "interactions", "mdma", "phenelzine") == "major"
-    assert severity(run, "--data", str(d), "interactions", "mdma", "phenelzine") == "major"
+    bundled = severity(run, "interactions", "mdma", "phenelzine")
+    assert bundled in ("major", "contraindicated")
+    assert severity(run, "--data", str(d), "interactions", "mdma", "phenelzine") == bundled
     assert severity(run, "--data", str(d), "interactions", "molly", "zoloft") == severity(
         run, "interactions", "molly", "zoloft"
     )
@@ -218,7 +219,7 @@ def test_M8_one_name_queries_read_only_the_rules_of_that_name(tmp_path: Path) ->
     start = time.perf_counter()
     found = ix.involving(ds, data, mdma)
     assert time.perf_counter() - start < 5
-    assert sum(1 for p in found if p.b.id.startswith("d")) == n
+    assert sum(1 for p in found if p.b.id in {f"d{i}" for i in range(n)}) == n
     assert len(data.by_id["mdma"]) >= n
 
 

@@ -113,7 +113,9 @@ BASE = _answers(Dataset())
 
 
 def _key(h: ix.Hit) -> tuple[object, ...]:
-    return (h.rule, h.left, h.right, h.via)
+    # the rule itself (with its date and origin): an overlay class link can add a second path
+    # to a rule that already fired, and the path it shows then says so (via ...)
+    return (h.rule,)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -411,8 +411,8 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
     class_ids = {p.id for p in partners.values() if p.kind == "class"}
     property_ids = {p.id for p in partners.values() if p.kind == "property"}
 
-    def link_file(p: Partner, c: str) -> str:
-        return links.get((p.kind, p.id, c), (0, p.origin))[1]
+    def link_file(p: Partner, c: str, fld: str = "classes") -> str:
+        return links.get((p.kind, p.id, f"{fld}:{c}"), (0, p.origin))[1]
 
     for p in [*partners.values(), *subs.values()]:
         for c in p.classes:
@@ -424,7 +424,7 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
         for c in p.properties:
             if c not in property_ids:
                 hint = " (it is a class: list it under classes)" if c in class_ids else ""
-                file = link_file(p, c)
+                file = link_file(p, c, "properties")
                 line, col = locate(file, (f"{p.kind}.{p.id}", "properties"))
                 problems.append(
                     Problem(file, line, col, f"{p.kind}.{p.id}.properties", f"unknown property {c!r}{hint}")
@@ -433,9 +433,14 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
     for cycle in cycles:
         # blamed on the link that the latest directory gave (an overlay closing a bundled chain)
         edges = [(partners[x], cycle[(i + 1) % len(cycle)]) for i, x in enumerate(cycle)]
-        first, nxt = max(edges, key=lambda e: links.get((e[0].kind, e[0].id, e[1]), (0, ""))[0])
-        file = link_file(first, nxt)
+
+        def given(e: tuple[Partner, str]) -> int:
+            p, c = e
+            return max(links.get((p.kind, p.id, f"{f}:{c}"), (0, ""))[0] for f in ("classes", "properties"))
+
+        first, nxt = max(edges, key=given)
         field = "properties" if nxt in first.properties and nxt not in first.classes else "classes"
+        file = link_file(first, nxt, field)
         line, col = locate(file, (f"{first.kind}.{first.id}", field))
         problems.append(
             Problem(
@@ -590,8 +595,9 @@ def _load_partners(
                     sources=tuple(dict.fromkeys((*old.sources, *values.get("sources", ())))),
                 )
             if links is not None:
-                for c in (*values.get("classes", ()), *values.get("properties", ())):
-                    links.setdefault((kind, pid, c), (layer, path))
+                for fld in ("classes", "properties"):
+                    for c in values.get(fld, ()):
+                        links.setdefault((kind, pid, f"{fld}:{c}"), (layer, path))
             if claims is not None and kind != "substance":
                 # every name this file gives, in order: the first directory to give a name owns it
                 if old is None:
