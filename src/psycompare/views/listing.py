@@ -138,7 +138,7 @@ def _summary_list(ds: Dataset, want_class: str | None, approval: str | None) -> 
 
 
 def _rows_view(rows: list[dict[str, str | None]]) -> View:
-    """The plain `list` shape (as `views.list_view`) for a filtered set of rows."""
+    """The plain `list` shape (as `index_list_view`) for a filtered set of rows."""
     header = ["id", "name", "class", "us_approval", "us_schedule", "us_as_of"]
 
     def csv_rows() -> list[list[str]]:

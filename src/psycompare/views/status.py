@@ -29,7 +29,7 @@ def _jmatch(code: str, want: str | None) -> bool:
 
 
 def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | None, on: date | None = None) -> View:
-    """Status per jurisdiction with its milestones; ``on`` a date: what held that day (history.py)."""
+    """Status per jurisdiction with its milestones; ``on`` a date: what held that day (query/history.py)."""
     want = jurisdiction.upper() if jurisdiction else None
     blocks: list[Block] = []
     notes: list[Footnotes] = []
