@@ -45,3 +45,9 @@ def normalise(code: str, extra: tuple[str, ...] = ()) -> str | None:
 def known(extra: tuple[str, ...] = ()) -> list[str]:
     """Every code to suggest: the named ones, then any others the data uses."""
     return [*NAMES, *sorted(set(extra) - set(NAMES))]
+
+
+def matches(code: str, wanted: str | None) -> bool:
+    """The `-j` rule of `status` and `timeline`: no filter, the same code, or a subdivision of
+    it (`US` includes `US-OR`). `wanted` is already upper case."""
+    return wanted is None or code.upper() == wanted or code.upper().startswith(wanted + "-")

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from psycompare import model
+from psycompare.query.jurisdiction import matches as _jmatch  # the one -j rule
 from psycompare.store.dataset import Dataset
 from psycompare.views.base import (
     Block,
@@ -22,10 +23,6 @@ from psycompare.views.base import (
     status_cells,
     words,
 )
-
-
-def _jmatch(code: str, want: str | None) -> bool:
-    return want is None or code.upper() == want or code.upper().startswith(want + "-")
 
 
 def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | None, on: date | None = None) -> View:
