@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from psycompare import model
-from psycompare.errors import UsageError
+from psycompare.errors import PsycompareError, UsageError
 from psycompare.views.base import Block, Citations, Row, View, iso, schedule_text, words  # merged below
 
 if TYPE_CHECKING:
@@ -78,7 +78,11 @@ def list_view(
     for row in ds.summaries():
         if want_class is not None and want_class not in (row["class"] or "").lower():
             continue
-        sub = ds.load(row["id"] or "")
+        try:
+            sub = ds.load(row["id"] or "")
+        except PsycompareError as exc:  # a broken record costs only its own row (audit M10)
+            ds.note(f"psycompare: skipped a record: {exc}")
+            continue
         e = _entry(sub, code)
         if approval is not None and (e is None or e.approval != approval):
             continue
@@ -168,8 +172,7 @@ def status_all_view(ds: Dataset, code: str) -> View:
     data: list[dict[str, Any]] = []
     shown: list[Row] = []
     csv_rows: list[list[str]] = []
-    for sid in ds.ids():
-        sub = ds.load(sid)
+    for sub in ds.loadable():
         e = _entry(sub, code)
         if e is None:
             data.append(
