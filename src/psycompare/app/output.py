@@ -138,7 +138,7 @@ def for_people(view: View) -> View:
 
     The one choke point for table, plain and markdown: block titles, columns, cells
     (str or lists of str), row origins, footnote sources and the heading go through
-    `safe_text.clean_tree` (controls made visible, line breaks in data become spaces).
+    `text.clean_tree` (controls made visible, line breaks in data become spaces).
     """
     from psycompare.text import clean, clean_tree
 

@@ -1,8 +1,8 @@
 # Over 500 lines: declarative Typer options and help for every command; little logic per line.
 """The Typer app: every command, its help and its full option parsing.
 
-Plain calls of the hot commands skip it (see `fastpath.py`); both run the same
-functions in `commands.py`.
+Plain calls of the hot commands skip it (see `cli/fastpath.py`); both run the same
+functions in `app/commands.py`.
 """
 
 # No `from __future__ import annotations` here: Typer reads every parameter's annotation,

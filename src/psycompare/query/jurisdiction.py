@@ -57,3 +57,9 @@ def fallback_note(code: str, shown: str) -> str:
     """What a view says when a subdivision has no entry of its own and the national one is shown."""
     level = "federal" if shown == "US" else "national"
     return f"no {code} law recorded; {level} ({shown})"
+
+
+def matches(code: str, wanted: str | None) -> bool:
+    """The `-j` rule of `status` and `timeline`: no filter, the same code, or a subdivision of
+    it (`US` includes `US-OR`). `wanted` is already upper case."""
+    return wanted is None or code.upper() == wanted or code.upper().startswith(wanted + "-")

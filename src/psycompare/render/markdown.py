@@ -13,7 +13,7 @@ from psycompare.views.base import Cell, View
 
 
 def text(value: str) -> str:
-    """Literal Markdown: no emphasis, links, HTML or table breaks from data (safe_text.md_text)."""
+    """Literal Markdown: no emphasis, links, HTML or table breaks from data (text.md_text)."""
     return md_text(value)
 
 

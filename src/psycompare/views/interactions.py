@@ -1,4 +1,4 @@
-"""What `psycompare interactions` shows, as a `views.View`. No printing, no Rich."""
+"""What `psycompare interactions` shows, as a `views.base.View`. No printing, no Rich."""
 
 from __future__ import annotations
 

@@ -143,14 +143,25 @@ def _summary_list(ds: Dataset, want_class: str | None, approval: str | None) -> 
 
 
 def _rows_view(rows: list[dict[str, str | None]]) -> View:
-    """The plain `list` shape (as `views.list_view`) for a filtered set of rows."""
+    """The plain `list` shape, for all rows (`index_list_view`) or a filtered set: one view,
+    so `list` and `list --class/--approval` word missing values alike."""
     header = ["id", "name", "class", "us_approval", "us_schedule", "us_as_of"]
 
     def csv_rows() -> list[list[str]]:
         return [[d[h] or "" for h in header] for d in rows]
 
     def blocks() -> list[Block]:
-        shown = [Row([c or "-" for c in r]) for r in csv_rows()]
+        # words, never "-": a missing US entry is "not recorded"; an empty US schedule is one a
+        # source says is not controlled (see Dataset.summaries)
+        shown = [
+            Row(
+                [
+                    c or ("not controlled" if h == "us_schedule" and d[h] == "" else "not recorded")
+                    for h, c in zip(header, r, strict=True)
+                ]
+            )
+            for d, r in zip(rows, csv_rows(), strict=True)
+        ]
         return [Block("Substances", ["id", "name", "class", "US approval", "US schedule", "as of"], shown, "grid")]
 
     return View({"substances": rows}, blocks, header, csv_rows)
@@ -249,25 +260,6 @@ def _sources_json(cites: Citations) -> list[dict[str, Any]]:
 
 
 def index_list_view(ds: Dataset) -> View:
-    """Plain `list` (no filter, no -j): the rows the index holds, in JSON shape."""
-    data = ds.summaries()  # already in JSON shape: nothing per row unless a human format asks
-    header = ["id", "name", "class", "us_approval", "us_schedule", "us_as_of"]
-
-    def csv_rows() -> list[list[str]]:
-        return [[d[h] or "" for h in header] for d in data]
-
-    def blocks() -> list[Block]:
-        # words, never "-": a missing US entry is "not recorded"; an empty US schedule is one a
-        # source says is not controlled (see Dataset.summaries)
-        rows = [
-            Row(
-                [
-                    c or ("not controlled" if h == "us_schedule" and d[h] == "" else "not recorded")
-                    for h, c in zip(header, r, strict=True)
-                ]
-            )
-            for d, r in zip(data, csv_rows(), strict=True)
-        ]
-        return [Block("Substances", ["id", "name", "class", "US approval", "US schedule", "as of"], rows, "grid")]
-
-    return View({"substances": data}, blocks, header, csv_rows)
+    """Plain `list` (no filter, no -j): the rows the index holds, in JSON shape (nothing per
+    row unless a human format asks)."""
+    return _rows_view(ds.summaries())

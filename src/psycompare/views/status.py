@@ -7,6 +7,7 @@ from typing import Any
 
 from psycompare import model
 from psycompare.query.jurisdiction import fallback_note, national
+from psycompare.query.jurisdiction import matches as _jmatch  # the one -j rule
 from psycompare.store.dataset import Dataset
 from psycompare.views.base import (
     Block,
@@ -25,12 +26,8 @@ from psycompare.views.base import (
 )
 
 
-def _jmatch(code: str, want: str | None) -> bool:
-    return want is None or code.upper() == want or code.upper().startswith(want + "-")
-
-
 def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | None, on: date | None = None) -> View:
-    """Status per jurisdiction with its milestones; ``on`` a date: what held that day (history.py)."""
+    """Status per jurisdiction with its milestones; ``on`` a date: what held that day (query/history.py)."""
     want = jurisdiction.upper() if jurisdiction else None
     blocks: list[Block] = []
     notes: list[Footnotes] = []

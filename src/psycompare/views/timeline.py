@@ -9,12 +9,9 @@ from datetime import date
 from typing import Any
 
 from psycompare import model
+from psycompare.query.jurisdiction import matches as _jmatch  # the one -j rule
 from psycompare.store.dataset import Dataset
 from psycompare.views.base import Block, Citations, Row, View, fact_json, iso, marker, source_json, words
-
-
-def _jmatch(code: str, want: str | None) -> bool:
-    return want is None or code.upper() == want or code.upper().startswith(want + "-")
 
 
 def timeline_view(
