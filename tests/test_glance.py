@@ -300,7 +300,7 @@ def test_show_unknown_section_is_a_usage_error(run: Run) -> None:
 
 
 def test_enum_tokens_become_words() -> None:
-    out = CliRunner().invoke(app, ["status", "ketamine", "mdma", "-f", "plain"]).stdout
+    out = CliRunner().invoke(app, ["status", "ketamine", "mdma", "--wide", "-f", "plain"]).stdout
     assert "Approved (other use)" in out and "Not approved" in out
     assert "approved-other-use" not in out and "not-approved" not in out
 

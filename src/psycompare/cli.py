@@ -110,6 +110,10 @@ def _examples(*lines: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", "-w", help="Every column in full, wrapped, with sources (one line per row otherwise)."),
+]
 FormatOpt = Annotated[
     Format | None,
     typer.Option(
@@ -238,10 +242,13 @@ def list_(
             show_default=False,
         ),
     ] = None,
+    wide: WideOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Every substance with its class, approval state and schedule (US unless -j), optionally filtered."""
-    commands.list_(STATE.session, _value(fmt), klass, approval, jurisdiction, schedule)
+    code = commands.list_(STATE.session, _value(fmt), klass, approval, jurisdiction, schedule, wide)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(
@@ -328,10 +335,11 @@ def status(
         str | None, _jurisdiction_option("Only this jurisdiction (US also includes US states; UK means GB).")
     ] = None,
     as_of: AsOfOpt = None,
+    wide: WideOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Regulatory status per jurisdiction, dated, with its milestones (or as it stood on a date)."""
-    commands.status(STATE.session, names or [], jurisdiction, _value(fmt), all_, as_of)
+    commands.status(STATE.session, names or [], jurisdiction, _value(fmt), all_, as_of, wide)
 
 
 @app.command(
@@ -369,10 +377,11 @@ def timeline(
             show_default=False,
         ),
     ] = None,
+    wide: WideOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Dated milestones across one or many substances (all when none is named), oldest first."""
-    commands.timeline(STATE.session, names or (), since, until, jurisdiction, kind, _value(fmt))
+    commands.timeline(STATE.session, names or (), since, until, jurisdiction, kind, _value(fmt), wide)
 
 
 @app.command(
@@ -404,9 +413,9 @@ def side_effects(
     short_help="Every source behind a record, numbered.",
     epilog=_examples("psycompare sources mdma", "psycompare sources ketamine -f csv"),
 )
-def sources(names: NamesArg, fmt: FormatOpt = None) -> None:
+def sources(names: NamesArg, wide: WideOpt = False, fmt: FormatOpt = None) -> None:
     """Every source behind a record, numbered as cited in the other views."""
-    commands.sources(STATE.session, names, _value(fmt))
+    commands.sources(STATE.session, names, _value(fmt), wide)
 
 
 @app.command(

@@ -99,19 +99,31 @@ def list_(
     approval: str | None = None,
     jurisdiction: str | None = None,
     schedule: str | None = None,
-) -> None:
+    wide: bool = False,
+) -> int:
     """Every substance; filters by class text, approval state and schedule code in one jurisdiction."""
+    out = s.output(fmt)
+    wide = _wide(out, wide)
     if klass is None and approval is None and jurisdiction is None and schedule is None:
         from psycompare import views
 
-        s.output(fmt).emit(views.list_view(s.dataset()), command="list")  # straight from the index: no record read
-        return
+        out.emit(views.list_view(s.dataset(), wide), command="list")  # straight from the index: no record read
+        return ExitCode.OK
     from psycompare import overview
 
     state = overview.approval_state(approval) if approval is not None else None
     code = jurisdiction_code(jurisdiction, _all_records(s)) if jurisdiction is not None else None
-    out = s.output(fmt)
-    out.emit(overview.list_view(s.dataset(), klass, state, code, schedule), command="list")
+    view = overview.list_view(s.dataset(), klass, state, code, schedule, wide)
+    if not view.data["substances"] and out.format in ("table", "plain"):  # as search and grep: exit 1
+        out.note("psycompare: no substance matches these filters")
+        return ExitCode.NOT_FOUND
+    out.emit(view, command="list")
+    return ExitCode.OK if view.data["substances"] else ExitCode.NOT_FOUND
+
+
+def _wide(out: Output, wide: bool) -> bool:
+    """Every column in full: asked for, or markdown (a document has no screen width)."""
+    return wide or out.format == "markdown"
 
 
 def _all_records(s: Session) -> list[Substance]:
@@ -159,6 +171,7 @@ def status(
     fmt: str | None = None,
     all_: bool = False,
     as_of: str | None = None,
+    wide: bool = False,
 ) -> None:
     from psycompare import views
 
@@ -171,14 +184,15 @@ def status(
         from psycompare import overview
 
         where = jurisdiction_code(jurisdiction or DEFAULT_JURISDICTION, _all_records(s))
-        s.output(fmt).emit(overview.status_all_view(s.dataset(), where), command="status")
+        out = s.output(fmt)
+        out.emit(overview.status_all_view(s.dataset(), where, _wide(out, wide)), command="status")
         return
     if not names:
         raise UsageError("status needs a name, or --all -j CODE for every substance")
     subs = s.load(names)
     code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
     out = s.output(fmt)
-    out.emit(views.status_view(s.dataset(), subs, code, on), command="status")
+    out.emit(views.status_view(s.dataset(), subs, code, on, _wide(out, wide)), command="status")
 
 
 def timeline(
@@ -189,6 +203,7 @@ def timeline(
     jurisdiction: str | None = None,
     kind: str | None = None,
     fmt: str | None = None,
+    wide: bool = False,
 ) -> None:
     """Events of the named substances (all when none is named), oldest first."""
     from psycompare import model, timeline_view
@@ -207,7 +222,8 @@ def timeline(
     subs = s.load(names) if names else [ds.load(i) for i in ds.ids()]
     code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
     out = s.output(fmt)
-    out.emit(timeline_view.timeline_view(ds, subs, start, end, code, kinds), command="timeline")
+    view = timeline_view.timeline_view(ds, subs, start, end, code, kinds, _wide(out, wide))
+    out.emit(view, command="timeline")
 
 
 def side_effects(
@@ -238,11 +254,11 @@ def setting_code(value: str) -> str:
     return code
 
 
-def sources(s: Session, names: Sequence[str], fmt: str | None = None) -> None:
+def sources(s: Session, names: Sequence[str], fmt: str | None = None, wide: bool = False) -> None:
     from psycompare import views
 
     out = s.output(fmt)
-    out.emit(views.sources_view(s.dataset(), s.load(names)), disclaimer=False, command="sources")
+    out.emit(views.sources_view(s.dataset(), s.load(names), _wide(out, wide)), disclaimer=False, command="sources")
 
 
 def search(s: Session, text: str, fmt: str | None = None) -> int:

@@ -22,6 +22,7 @@ NONE, ONE, MANY, ANY = 0, 1, 2, 3  # how many positional arguments a command tak
 
 _FORMAT = {"--format": "fmt", "-f": "fmt"}
 _JURISDICTION = {"--jurisdiction": "jurisdiction", "-j": "jurisdiction"}
+_WIDE = {"--wide": "wide", "-w": "wide"}
 
 # command -> (function, positionals, options taking a value -> keyword, flags -> keyword)
 _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, str]]] = {
@@ -29,7 +30,7 @@ _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, st
         commands.list_,
         NONE,
         {**_FORMAT, **_JURISDICTION, "--class": "klass", "--approval": "approval", "--schedule": "schedule"},
-        {},
+        _WIDE,
     ),
     "show": (commands.show, MANY, {**_FORMAT, "--section": "section", "-s": "section"}, {}),
     "compare": (
@@ -38,15 +39,15 @@ _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, st
         {**_FORMAT, **_JURISDICTION, "--fields": "fields", "--as-of": "as_of"},
         {"--full": "full"},
     ),
-    "status": (commands.status, ANY, {**_FORMAT, **_JURISDICTION, "--as-of": "as_of"}, {"--all": "all_"}),
+    "status": (commands.status, ANY, {**_FORMAT, **_JURISDICTION, "--as-of": "as_of"}, {"--all": "all_", **_WIDE}),
     "timeline": (
         commands.timeline,
         ANY,
         {**_FORMAT, **_JURISDICTION, "--since": "since", "--until": "until", "--kind": "kind"},
-        {},
+        _WIDE,
     ),
     "side-effects": (commands.side_effects, MANY, {**_FORMAT, "--setting": "setting"}, {"--serious": "serious"}),
-    "sources": (commands.sources, MANY, _FORMAT, {}),
+    "sources": (commands.sources, MANY, _FORMAT, _WIDE),
     "search": (commands.search, ONE, _FORMAT, {}),
     "interactions": (commands.interactions, ANY, _FORMAT, {"--coverage": "coverage", "--full": "full"}),
 }

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from psycompare import model
 from psycompare.errors import UsageError
-from psycompare.views import Block, Citations, Row, View, iso, schedule_text, words
+from psycompare.views import Block, Citations, Row, View, iso, schedule_text, short_name, substances_block, words
 
 if TYPE_CHECKING:
     from psycompare.dataset import Dataset
@@ -66,13 +66,14 @@ def list_view(
     approval: str | None = None,
     jurisdiction: str | None = None,
     schedule: str | None = None,
+    wide: bool = False,
 ) -> View:
     """`list` with filters. Without -j the rows keep the plain `list` shape (US columns);
     with -j they carry that jurisdiction's approval, schedule, code and date."""
     want_class = klass.strip().lower() if klass is not None else None
     want_sched = _schedule_wanted(schedule) if schedule is not None else None
     if jurisdiction is None and want_sched is None:
-        return _summary_list(ds, want_class, approval)
+        return _summary_list(ds, want_class, approval, wide)
     code = jurisdiction or "US"
     rows: list[dict[str, Any]] = []
     for row in ds.summaries():
@@ -102,42 +103,28 @@ def list_view(
             }
         )
     if jurisdiction is None:
-        return _rows_view(rows)
+        return _rows_view(rows, wide)
     header = ["id", "name", "class", "jurisdiction", "approval", "schedule_code", "schedule", "as_of"]
 
     def csv_rows() -> list[list[str]]:
         return [[d[h] or "" for h in header] for d in rows]
 
     def blocks() -> list[Block]:
-        shown = [
-            Row(
-                [
-                    d["id"],
-                    d["name"],
-                    d["class"] or "-",
-                    words(d["approval"]) if d["approval"] else "no status recorded",
-                    d["schedule_code"] or "-",
-                    d["as_of"] or "-",
-                ]
-            )
-            for d in rows
-        ]
-        cols = ["id", "name", "class", f"{code} approval", f"{code} schedule", "as of"]
-        return [Block(f"Substances ({code})", cols, shown, "grid")]
+        return [substances_block(f"Substances ({code})", rows, code, wide)]
 
-    return View({"jurisdiction": code, "substances": rows}, blocks, header, csv_rows)
+    return View({"jurisdiction": code, "substances": rows}, blocks, header, csv_rows, hint=_hint(wide, rows))
 
 
-def _summary_list(ds: Dataset, want_class: str | None, approval: str | None) -> View:
+def _summary_list(ds: Dataset, want_class: str | None, approval: str | None, wide: bool) -> View:
     rows = ds.summaries()
     if want_class is not None:
         rows = [r for r in rows if want_class in (r["class"] or "").lower()]
     if approval is not None:
         rows = [r for r in rows if r["us_approval"] == approval]
-    return _rows_view(rows)
+    return _rows_view(rows, wide)
 
 
-def _rows_view(rows: list[dict[str, str | None]]) -> View:
+def _rows_view(rows: list[dict[str, str | None]], wide: bool) -> View:
     """The plain `list` shape (as `views.list_view`) for a filtered set of rows."""
     header = ["id", "name", "class", "us_approval", "us_schedule", "us_as_of"]
 
@@ -145,17 +132,21 @@ def _rows_view(rows: list[dict[str, str | None]]) -> View:
         return [[d[h] or "" for h in header] for d in rows]
 
     def blocks() -> list[Block]:
-        shown = [Row([c or "-" for c in r]) for r in csv_rows()]
-        return [Block("Substances", ["id", "name", "class", "US approval", "US schedule", "as of"], shown, "grid")]
+        return [substances_block("Substances", rows, "US", wide)]
 
-    return View({"substances": rows}, blocks, header, csv_rows)
+    return View({"substances": rows}, blocks, header, csv_rows, hint=_hint(wide, rows))
 
 
-def status_all_view(ds: Dataset, code: str) -> View:
+def _hint(wide: bool, rows: list[Any]) -> str:
+    return "" if wide or not rows else "Full class and schedule: --wide."
+
+
+def status_all_view(ds: Dataset, code: str, wide: bool = False) -> View:
     """One row per substance: its approval, schedule (code and since when) and date in one jurisdiction."""
     cites = Citations(ds)
     data: list[dict[str, Any]] = []
     shown: list[Row] = []
+    brief: list[Row] = []  # one line per substance: no citations (they are in --wide and json)
     csv_rows: list[list[str]] = []
     for sid in ds.ids():
         sub = ds.load(sid)
@@ -176,6 +167,7 @@ def status_all_view(ds: Dataset, code: str) -> View:
                 }
             )
             shown.append(Row([sub.name, "no status recorded", "-", "-", "-", "-"]))
+            brief.append(Row([short_name(sub), "no status recorded", "-", "-", "-", "-"]))
             csv_rows.append([sub.id, sub.name, code, "", "", "", "", "", "", ""])
             continue
         n = cites.cite(e.sources)
@@ -200,6 +192,9 @@ def status_all_view(ds: Dataset, code: str) -> View:
                 n,
             )
         )
+        sched = e.schedule_code if e.schedule_code not in ("", "unknown") else "not recorded"
+        sched = "not controlled" if sched == "none" else sched
+        brief.append(Row([short_name(sub), words(e.approval), sched, e.short or "-", since or "-", iso(e.as_of)]))
         csv_rows.append(
             [
                 sub.id,
@@ -214,8 +209,13 @@ def status_all_view(ds: Dataset, code: str) -> View:
                 ";".join(e.sources),
             ]
         )
-    cols = ["substance", "approval", "schedule", "since", "as of", "in short"]
-    block = Block(f"Regulatory status in {code}", cols, shown, "grid")
+    title = f"Regulatory status in {code}"
+    if wide:
+        cols = ["substance", "approval", "schedule", "since", "as of", "in short"]
+        block = Block(title, cols, shown, "grid")
+    else:
+        cols = ["substance", "approval", "schedule", "in short", "since", "as of"]
+        block = Block(title, cols, brief, "rows", one_line=True, drop=(4, 5, 1))
     header = ["substance", "name", "jurisdiction", "approval", "schedule_code", "schedule", "since", "as_of"]
     header += ["short", "sources"]
     return View(
@@ -223,7 +223,8 @@ def status_all_view(ds: Dataset, code: str) -> View:
         [block],
         header,
         csv_rows,
-        [cites.as_footnotes()],
+        [cites.as_footnotes()] if wide else [],
+        hint="" if wide else f"Sources and full text: --wide; one substance in detail: status NAME -j {code}.",
     )
 
 

@@ -25,12 +25,19 @@ class Row(NamedTuple):
 
 
 class Block(NamedTuple):
-    """A titled table. ``layout`` hints plain text: grid (aligned) or items (one per line)."""
+    """A titled table. ``layout`` hints plain text: grid (aligned) or items (one per line).
+
+    ``one_line``: an overview (layout "rows"); table and plain keep every row on one line at
+    the terminal's width, cutting cells at a word boundary and dropping the ``drop`` columns
+    (first listed, first dropped) when the rest would be cramped. Markdown shows them whole.
+    """
 
     title: str
     columns: list[str]
     rows: list[Row]
     layout: str = "items"
+    one_line: bool = False
+    drop: tuple[int, ...] = ()
 
 
 class Footnotes(NamedTuple):
@@ -246,28 +253,72 @@ def record_json(ds: Dataset, sub: model.Substance) -> dict[str, Any]:
 # list
 
 
-def list_view(ds: Dataset) -> View:
+def list_view(ds: Dataset, wide: bool = False) -> View:
     data = ds.summaries()  # already in JSON shape: nothing per row unless a human format asks
     header = ["id", "name", "class", "us_approval", "us_schedule", "us_as_of"]
 
     def csv_rows() -> list[list[str]]:
         return [[d[h] or "" for h in header] for d in data]
 
-    def blocks() -> list[Block]:
-        # words, never "-": a missing US entry is "not recorded"; an empty US schedule is one a
-        # source says is not controlled (see Dataset.summaries)
-        rows = [
+    hint = "" if wide else "Full class and schedule: --wide."
+    blocks = lambda: [substances_block("Substances", data, "US", wide)]  # noqa: E731
+    return View({"substances": data}, blocks, header, csv_rows, hint=hint)
+
+
+def substances_block(title: str, rows: Sequence[dict[str, Any]], code: str, wide: bool) -> Block:
+    """`list`: one line per substance (id, class, approval, schedule, date), or with ``wide``
+    every column in full. Words, never "-": a missing entry is "not recorded"; an empty
+    schedule is one a source says is not controlled (see Dataset.summaries)."""
+    prefix = "us_" if "us_approval" in (rows[0] if rows else {}) else ""
+    out = []
+    for d in rows:
+        approval = d.get(f"{prefix}approval")
+        schedule = d.get(f"{prefix}schedule")
+        code_text = d.get("schedule_code")
+        if schedule == "" or code_text == "none":
+            sched = "not controlled"
+        elif not schedule:
+            sched = "not recorded"
+        elif wide:
+            sched = schedule
+        else:
+            sched = code_text or schedule_short(schedule)
+        klass = d.get("class") or "not recorded"
+        out.append(
             Row(
                 [
-                    c or ("not controlled" if h == "us_schedule" and d[h] == "" else "not recorded")
-                    for h, c in zip(header, r, strict=True)
+                    d.get("id") or "",
+                    d.get("name") or "",
+                    klass if wide else first_clause(klass),
+                    words(approval) if approval else "not recorded",
+                    sched,
+                    d.get(f"{prefix}as_of") or "not recorded",
                 ]
             )
-            for d, r in zip(data, csv_rows(), strict=True)
-        ]
-        return [Block("Substances", ["id", "name", "class", "US approval", "US schedule", "as of"], rows, "grid")]
+        )
+    cols = ["id", "name", "class", f"{code} approval", f"{code} schedule", "as of"]
+    if wide:
+        return Block(title, cols, out, "grid")
+    return Block(title, cols, out, "rows", one_line=True, drop=(1, 5))
 
-    return View({"substances": data}, blocks, header, csv_rows)
+
+def first_clause(text: str) -> str:
+    """The head of a description, before its first `;` or `:` (a class's short form)."""
+    for sep in (";", ":"):
+        text = text.split(sep, 1)[0]
+    return text.strip()
+
+
+def schedule_short(text: str) -> str:
+    """A schedule in a few words: the instrument's name without its bracketed detail
+    ("Schedule I (Controlled Substances Act; 21 CFR 1308.11)" -> "Schedule I")."""
+    head = text.split(" (", 1)[0].split(";", 1)[0].strip()
+    return head or text
+
+
+def short_name(sub: model.Substance) -> str:
+    """The name without its bracketed addition ("Mescaline (peyote)" -> "Mescaline")."""
+    return sub.name.split(" (", 1)[0].strip() or sub.name
 
 
 # -------------------------------------------------------------------------------------------
@@ -589,7 +640,9 @@ def _jmatch(code: str, want: str | None) -> bool:
     return want is None or code.upper() == want or code.upper().startswith(want + "-")
 
 
-def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | None, on: date | None = None) -> View:
+def status_view(
+    ds: Dataset, subs: list[model.Substance], jurisdiction: str | None, on: date | None = None, wide: bool = False
+) -> View:
     """Status per jurisdiction with its milestones; ``on`` a date: what held that day (history.py)."""
     want = jurisdiction.upper() if jurisdiction else None
     blocks: list[Block] = []
@@ -597,6 +650,7 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
     data: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
     shared = Citations(ds) if len(subs) > 1 else None
+    hints: list[str] = []
     for sub in subs:
         c = Citer(ds, sub, shared)
         missing: list[str] = []
@@ -637,7 +691,8 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
         title = f"{display_name(sub)}: regulatory status" + (
             f" on {on.isoformat()}" if on else f" (facts as of {sub.reviewed.isoformat()} unless dated)"
         )
-        if len(entries) > 1:  # the short answer first: one line per jurisdiction
+        glance = len(entries) > 1
+        if glance:  # the short answer first: one line per jurisdiction
             blocks.append(
                 Block(
                     f"{display_name(sub)}: at a glance" + (f" on {on.isoformat()}" if on else ""),
@@ -649,24 +704,40 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
                         )
                         for e in entries
                     ],
-                    layout="grid",
+                    layout="rows",
                 )
             )
-        blocks.append(
-            Block(
-                title,
-                ["where", "regulator", "approval", "schedule", "programme", "indications", "note"],
-                status_rows,
+        if wide or not glance:
+            blocks.append(
+                Block(
+                    title,
+                    ["where", "regulator", "approval", "schedule", "programme", "indications", "note"],
+                    status_rows,
+                    "fields",
+                )
             )
-        )
-        if events:
+        if events and wide:
             blocks.append(
                 Block(
                     f"{sub.name}: milestones",
                     ["date", "where", "kind", "what"],
-                    [c.row([e.date.isoformat(), e.jurisdiction, e.kind, e.text], e) for e in events],
+                    [c.row([e.date.isoformat(), e.jurisdiction, words(e.kind), e.text], e) for e in events],
+                    "fields",
                 )
             )
+        elif events:  # one line per milestone; --wide has the full text and its sources
+            blocks.append(
+                Block(
+                    f"{sub.name}: milestones",
+                    ["date", "where", "kind", "what"],
+                    [Row([e.date.isoformat(), e.jurisdiction, words(e.kind), e.text]) for e in events],
+                    "rows",
+                    one_line=True,
+                    drop=(2,),
+                )
+            )
+        if glance and not wide:
+            hints.append(f"status {sub.id} -j CODE")
         notes.append(c.footnotes(sub.name))
         data.append(
             {
@@ -727,7 +798,10 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
     ]
     notes = [shared.as_footnotes()] if shared else notes
     view_data = {"substances": data, "jurisdiction": want, "on": iso(on) or None}
-    return View(view_data, blocks, header, csv_rows, notes)
+    hint = ""
+    if hints:
+        hint = f"Regulator, programme, indications and notes: {hints[0]}, or --wide (milestones in full too)."
+    return View(view_data, blocks, header, csv_rows, notes, hint=hint)
 
 
 # -------------------------------------------------------------------------------------------
@@ -796,30 +870,46 @@ def side_effects_view(ds: Dataset, subs: list[model.Substance], setting: str | N
 # sources
 
 
-def sources_view(ds: Dataset, subs: list[model.Substance]) -> View:
+def where_short(src: model.Source) -> str:
+    """Where a source lives, in a few characters: its PMID or DOI, else the web host."""
+    if src.pmid or src.doi:
+        return src.locator
+    if not src.url:
+        return "-"
+    from urllib.parse import urlsplit
+
+    host = urlsplit(src.url).hostname or src.url
+    return host.removeprefix("www.")
+
+
+def sources_view(ds: Dataset, subs: list[model.Substance], wide: bool = False) -> View:
     blocks: list[Block] = []
     data: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
     for sub in subs:
         srcs = ds.sources_of(sub)
-        blocks.append(
-            Block(
-                f"{sub.name}: sources",
-                ["#", "kind", "source", "date", "where"],
-                [
-                    Row([str(n), s.kind, f"{s.title}. {s.publisher}", s.date.isoformat(), s.locator])
-                    for n, s in enumerate(srcs, 1)
-                ],
-                layout="items",
-            )
-        )
+        if wide:
+            rows = [
+                Row([str(n), s.title, s.publisher, s.date.isoformat(), s.kind + (" (secondary copy)" if s.secondary else ""), s.url or s.locator])
+                for n, s in enumerate(srcs, 1)
+            ]
+            cols = ["#", "title", "publisher", "date", "kind", "where"]
+            blocks.append(Block(f"{sub.name}: sources", cols, rows, "fields"))
+        else:
+            rows = [
+                Row([f"[{n}]", s.date.isoformat(), s.kind + (" copy" if s.secondary else ""), where_short(s), s.title])
+                for n, s in enumerate(srcs, 1)
+            ]
+            cols = ["#", "date", "kind", "where", "title"]
+            blocks.append(Block(f"{sub.name}: sources", cols, rows, "rows", one_line=True, drop=(2,)))
         data.append({"id": sub.id, "name": sub.name, "sources": [source_json(n, s) for n, s in enumerate(srcs, 1)]})
         for n, s in enumerate(srcs, 1):
             csv_rows.append(
                 [sub.id, str(n), s.id, s.kind, s.title, s.publisher, s.date.isoformat(), s.pmid, s.doi, s.url]
             )
     header = ["substance", "n", "id", "kind", "title", "publisher", "date", "pmid", "doi", "url"]
-    return View({"substances": data}, blocks, header, csv_rows)
+    hint = "" if wide else "Full titles, publishers and links: --wide."
+    return View({"substances": data}, blocks, header, csv_rows, hint=hint)
 
 
 # -------------------------------------------------------------------------------------------

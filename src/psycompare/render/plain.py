@@ -33,20 +33,24 @@ def flat(value: Cell) -> str:
     return "; ".join(v for v in value if not is_heading(v))
 
 
+TITLE_MIN = 40  # a title is never cut shorter than this: the locator goes on its own line instead
+
+
 def source_line(n: int, src: Any, width: int | None = None) -> str:
-    """``[n] title. publisher, date. locator`` on one line; with a width, the title is
-    shortened (never the locator, so a URL stays whole and clickable)."""
+    """``[n] title. publisher, date. locator`` on one line; with a width, the title is cut
+    at a word boundary (never the locator, so a URL stays whole and clickable), and when
+    that would leave less than `TITLE_MIN` characters the locator goes on a line of its own."""
+    from psycompare.render.fit import cut
+
     locator = src.locator
     head = f"[{n}] "
     body = f"{src.title}. {src.publisher}, {src.date.isoformat()}."
     if width:
         room = width - len(head) - len(locator) - 1
-        if room < 20:
-            room = max(20, width - len(head) - 1)
-            body = body if len(body) <= room else body[: room - 1].rstrip() + "…"
+        if len(body) > room and room < TITLE_MIN:
+            body = cut(body, max(TITLE_MIN, width - len(head)))
             return f"{head}{body}\n{' ' * len(head)}{locator}"
-        if len(body) > room:
-            body = body[: room - 1].rstrip() + "…"
+        body = cut(body, room)
     return f"{head}{body} {locator}"
 
 
@@ -177,7 +181,14 @@ def render(view: View, width: int = 100) -> str:
     for block in view.blocks:
         out.append(block.title)
         out.append("=" * min(len(block.title), width))
-        if block.layout in ("grid", "rows", "chart"):
+        if block.one_line:
+            from psycompare.render import fit
+
+            rows = [[flat(c) for c in r.cells] for r in block.rows]
+            for cells, r in zip(rows, block.rows, strict=True):
+                cells[-1] += row_suffix(r)
+            out.extend(fit.lines(block.columns, rows, width, block.drop))
+        elif block.layout in ("grid", "rows", "chart"):
             out.extend(_grid(block))
         elif block.layout == "records":
             out.extend(_records(block, width))
