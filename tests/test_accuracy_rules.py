@@ -74,7 +74,8 @@ def test_status_entry_without_primary_source_fails(data_copy: Path) -> None:
 def test_regulatory_event_without_primary_source_fails(data_copy: Path) -> None:
     src = data_copy / "sources.toml"
     stext = src.read_text()
-    stext = re.sub(r'(?m)(^\[fda-crl-release-2025-09-04\]\nkind = )"[^"]*"', r'\1"news"', stext)
+    for sid in ("fda-crl-release-2025-09-04", "fda-crl-nda-215455"):
+        stext = re.sub(rf'(?m)(^\[{sid}\]\nkind = )"[^"]*"', r'\1"news"', stext)
     src.write_text(stext)
     found = _problems(data_copy)
     assert re.search(
@@ -87,7 +88,7 @@ def test_scheduling_event_ignores_sponsor(data_copy: Path) -> None:
     text = rec.read_text()
     text = text.replace(
         'sources = ["ap-1985-05-31-dea-ecstasy-ban", "dea-mdma-temporary-order-1985"]',
-        'sources = ["ap-1985-05-31-dea-ecstasy-ban", "lykos-pdac-outcome-2024-06-04"]',
+        'sources = ["ap-1985-05-31-dea-ecstasy-ban", "maps-pbc-nda-submission-2023-12-12"]',
     )
     rec.write_text(text)
     assert "the scheduling event of 1985-07-01 cites no primary source" in _problems(data_copy)

@@ -493,9 +493,17 @@ def data_validate(
             help="Data directories, checked as layers in order (default: the ones in use).", show_default=False
         ),
     ] = None,
+    complete: Annotated[
+        bool,
+        typer.Option(
+            "--complete",
+            help="Also apply the completeness rule: 6+ mild side effects, a serious risk and a status in every "
+            "covered jurisdiction per record, unless gaps.toml states the gap.",
+        ),
+    ] = False,
 ) -> None:
     """Check data directories; print every problem as file:line:col: field: message."""
-    code = commands.data_validate(STATE.session, dirs or ())
+    code = commands.data_validate(STATE.session, dirs or (), complete=complete)
     if code:
         raise typer.Exit(code)
 

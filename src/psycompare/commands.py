@@ -347,13 +347,20 @@ def _data_dirs(s: Session, dirs: Sequence[Path]) -> list[Path]:
     return targets
 
 
-def data_validate(s: Session, dirs: Sequence[Path] = ()) -> int:
-    """Print every problem as file:line:col: field: message; exit code 1 when there are any."""
+def data_validate(s: Session, dirs: Sequence[Path] = (), *, complete: bool = False) -> int:
+    """Print every problem as file:line:col: field: message; exit code 1 when there are any.
+
+    ``complete`` adds the completeness rule (`completeness.check_dirs`) once the data loads cleanly.
+    """
     from psycompare.output import write_err, write_out
     from psycompare.validate import validate_dirs
 
     targets = _data_dirs(s, dirs)
     problems = validate_dirs([d.resolve() for d in targets])
+    if complete and not problems:
+        from psycompare.completeness import check_dirs
+
+        problems = check_dirs([d.resolve() for d in targets])
     write_out(sys.stdout, "".join(f"{p}\n" for p in problems))
     if problems:
         noun = "directory" if len(targets) == 1 else "directories"

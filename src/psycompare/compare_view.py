@@ -141,8 +141,9 @@ def _uses(sub: model.Substance, levels: tuple[str, ...], exclude: bool = False) 
     ]
 
 
-def _interactions(ds: Dataset, sub: model.Substance, others: list[model.Substance]) -> list[Item]:
-    """With each other compared substance, then the substance's most severe class interactions."""
+def _interactions(ds: Dataset, sub: model.Substance, others: list[model.Substance], short: bool) -> list[Item]:
+    """With each other compared substance, then the substance's class and property interactions:
+    every one in full, the three most severe and how many more in the summary."""
     from psycompare import interactions as ix
 
     out: list[Item] = []
@@ -162,13 +163,13 @@ def _interactions(ds: Dataset, sub: model.Substance, others: list[model.Substanc
             )
         )
     groups = ix.most_severe_class_rules(ds, sub.id, limit=None)
-    for p in groups[:3]:
+    for p in groups[:3] if short else groups:
         top = p.hits[0].rule
         srcs = tuple(dict.fromkeys(s for h in p.hits for s in h.rule.sources))
         out.append(
             Item(f"{p.b.name}: {p.severity}, {top.effect.replace('-', ' ')}", srcs, top.as_of, {"severity": p.severity})
         )
-    if len(groups) > 3:  # never a silent cut: how many more, and the command that lists them
+    if short and len(groups) > 3:  # never a silent cut: how many more, and the command that lists them
         out.append(Item(f"+{len(groups) - 3} more: psycompare interactions {sub.id}"))
     return out
 
@@ -184,7 +185,7 @@ def items_for(
 ) -> list[Item]:
     """The values of one compare cell (status and schedule on a date when ``on`` is given)."""
     if key == "interactions":
-        return _interactions(ds, sub, others or []) if ds is not None else []
+        return _interactions(ds, sub, others or [], short) if ds is not None else []
     if key in ("status", "schedule"):
         return _status_items(sub, key, jurisdiction, short, on)
     if key == "class":

@@ -13,6 +13,8 @@ NAMES: dict[str, str] = {
     "DE": "Germany",
     "NL": "Netherlands",
     "JM": "Jamaica",
+    "CZ": "Czech Republic",
+    "CN": "China",
     "INTL": "UN conventions",
 }
 _US_STATES = (

@@ -66,6 +66,20 @@ class Source(NamedTuple):
     origin: str = ""
 
     @property
+    def host(self) -> str:
+        """The host name of the URL ("" without one)."""
+        rest = self.url.partition("://")[2]
+        return rest.split("/", 1)[0].rpartition("@")[2].partition(":")[0].lower()
+
+    @property
+    def heading(self) -> str:
+        """The title as a source list shows it: a secondary copy says where it sits."""
+        if self.secondary:
+            where = self.host.removeprefix("www.") or "another host"
+            return f"copy on {where} of: {self.title}"
+        return self.title
+
+    @property
     def locator(self) -> str:
         """The most stable pointer: PMID, then DOI, then URL."""
         if self.pmid:
@@ -82,6 +96,7 @@ class Fact(NamedTuple):
     sources: tuple[str, ...]
     as_of: Date | None = None
     short: str = ""
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
 
@@ -103,6 +118,7 @@ class StatusEntry(NamedTuple):
     schedule_sources: tuple[str, ...] = ()  # the sources for the schedule alone (default: sources)
     short_sources: tuple[str, ...] = ()  # the sources for the short form alone (default: sources)
     since: Date | None = None  # when this status (approval and schedule together) took effect
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
     @property
@@ -129,6 +145,7 @@ class PastStatus(NamedTuple):
     schedule_sources: tuple[str, ...] = ()
     short_sources: tuple[str, ...] = ()
     since: Date | None = None  # None: the sources say it held for all earlier dates
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
     @property
@@ -146,6 +163,7 @@ class Event(NamedTuple):
     sources: tuple[str, ...]
     as_of: Date | None = None
     application: str = ""  # the regulator's application number (NDA 211243, BLA ..., ANDA ...)
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
 
@@ -157,6 +175,7 @@ class Use(NamedTuple):
     text: str
     sources: tuple[str, ...]
     as_of: Date | None = None
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
 
@@ -172,6 +191,7 @@ class SideEffect(NamedTuple):
     as_of: Date | None = None
     short: str = ""
     top: int = 0  # rank among the record's top safety concerns (1 first); 0 when not one
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
 
@@ -186,6 +206,7 @@ class Caution(NamedTuple):
     short: str = ""
     top: int = 0  # rank among the record's top safety concerns (1 first); 0 when not one
     setting: str = "clinical"  # whose concern it is when ranked: clinical or nonmedical
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
 
@@ -199,6 +220,7 @@ class Delivery(NamedTuple):
     course: str = ""
     dose: str = ""
     as_of: Date | None = None
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
 
@@ -213,6 +235,7 @@ class TimeRange(NamedTuple):
     note: str = ""
     as_of: Date | None = None
     measure: str = ""  # what the number is: "time to peak concentration", "elimination half-life"...
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
     @property
@@ -245,6 +268,7 @@ class Trial(NamedTuple):
     short: str = ""
     key: bool = False  # shown as the record's key evidence in summaries
     registry_ids: tuple[str, ...] = ()  # NCT02418585, EUCTR..., ISRCTN..., ACTRN...
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
 
@@ -255,6 +279,7 @@ class Note(NamedTuple):
     correction: str
     sources: tuple[str, ...]
     as_of: Date | None = None
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
 
@@ -272,6 +297,7 @@ class Identifiers(NamedTuple):
     atc: tuple[str, ...] = ()  # WHO ATC codes
     rxnorm: str = ""  # RxNorm concept id (RxCUI) of the ingredient
     as_of: Date | None = None
+    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
 

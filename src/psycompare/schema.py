@@ -277,6 +277,11 @@ SECTIONS: tuple[Section, ...] = (
         many=False,
     ),
 )
+# Every fact may say where in its first-listed source the claim is found (label section "5.1",
+# "Table 2", a schedule's item, a page), so a reader can check it without reading the whole
+# document. Shown after the citation markers in human views, as a field in JSON.
+LOCATOR = Field("locator", "str", required=False, limit=80)
+SECTIONS = tuple(s._replace(fields=(*s.fields, LOCATOR)) for s in SECTIONS)
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 REQUIRED_SECTIONS = ("class", "summary", "mechanism", "status")
 TOP_FIELDS = (
@@ -297,35 +302,84 @@ SOURCE_FIELDS = (
     Field("secondary", "bool", required=False),
     Field("note", "str", required=False),
 )
-# Hosts that copy, summarise or re-post primary documents (mirrors, aggregators, content farms).
+# Hosts that copy, summarise or re-post primary documents (mirrors, aggregators, content farms,
+# wiki mirrors, web archives). The one list: `data validate`, docs/schema.md and tests read it.
 # A source on one of them must say so: `secondary = true` and a `note` naming what it stands in for.
 MIRROR_HOSTS = (
     "abcdocz.com",
     "assyro.com",
+    "canpharm.com",
+    "chemeurope.com",
+    "clinicaltrialexchange.com",
     "cme30.eu",
+    "colorado.public.law",
+    "ctv.veeva.com",
     "docslib.org",
     "drugs.com",
+    "dweb.link",
     "e-med.co.il",
+    "easyinvestix.com",
     "einpresswire.com",
+    "everything.explained.today",
+    "fda.report",
+    "findatwiki.com",
     "funandflip.com",
+    "issuhub.com",
+    "itiger.com",
     "justia.com",
+    "kleineanfragen.de",
+    "lexbuild.dev",
     "maestrodatabase.com",
+    "mdma.net",
     "mdpsychfoundation.org",
     "meddatax.com",
     "medicoreinc.com",
+    "medlibrary.org",
+    "medpath.com",
     "medthority.com",
+    "mims.com",
+    "miragenews.com",
     "myhealthbox.eu",
+    "ndclist.com",
     "openjurist.org",
+    "ouci.dntb.gov.ua",
+    "patriotshemp.com",
     "prideseotools.com",
     "psychedelicnetwork.org.uk",
     "ramaonhealthcare.com",
+    "richxsearch.com",
     "rxdruglabels.com",
     "rxmed.com",
+    "rxreasoner.com",
     "scribd.com",
+    "stockysis.com",
     "studylib.net",
+    "synapse.patsnap.com",
     "toad.com",
+    "twilightparadox.com",
+    "web.archive.org",
+    "webarchive.library.unt.edu",
+    "webharvest.gov",
+    "wikisource.org",
 )
 MIRROR_PREFIXES = ("vdocuments.",)  # vdocuments.mx, vdocuments.site, ...
+# Staging, development, test and demo hosts, and raw cloud origins: never a source, marked or not.
+# A host label (any but the top-level domain) in STAGING_LABELS, or ending in "-dev"/"dev" after a
+# name (mimsdev), or a host under one of STAGING_SUFFIXES, or localhost / an IP address.
+STAGING_LABELS = frozenset(
+    ("dev", "develop", "development", "staging", "stage", "stg", "sit", "uat", "qa", "test", "testing")
+    + ("demo", "sandbox", "preview", "preprod", "pre-prod", "localhost")
+)
+STAGING_SUFFIXES = (
+    "azurewebsites.net",
+    "herokuapp.com",
+    "vercel.app",
+    "netlify.app",
+    "ngrok.io",
+    "ngrok-free.app",
+    "appspot.com",
+    "onrender.com",
+)
 
 
 def mirror_host(url: str) -> str:
@@ -335,6 +389,25 @@ def mirror_host(url: str) -> str:
     if any(f".{p}" in f".{host}" for p in MIRROR_PREFIXES):
         return host
     for known in MIRROR_HOSTS:
+        if host == known or host.endswith("." + known):
+            return host
+    return ""
+
+
+def staging_host(url: str) -> str:
+    """The staging, development, demo or raw cloud-origin host a URL is on, or ""."""
+    rest = url.partition("://")[2]
+    host = rest.split("/", 1)[0].rpartition("@")[2].lower()
+    host = host.rpartition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+    labels = host.split(".")
+    if host == "localhost" or host.startswith("[") or all(p.isdigit() for p in labels):
+        return host
+    for label in labels[:-1]:
+        if label in STAGING_LABELS or label.startswith(("dev-", "staging-", "stg-")):
+            return host
+        if label.endswith(("-dev", "-staging", "-stg")) or (label.endswith("dev") and len(label) > 5):
+            return host
+    for known in STAGING_SUFFIXES:
         if host == known or host.endswith("." + known):
             return host
     return ""
@@ -715,6 +788,12 @@ def validate_sources(
 
 def _check_secondary(ck: _Checker, sid: str, values: dict[str, Any]) -> None:
     """A mirror or aggregator URL must be marked secondary, and a secondary source must say why."""
+    staging = staging_host(values.get("url", ""))
+    if staging:
+        ck.add(
+            (sid, "url"),
+            f"{staging} is a staging, development or test host: cite the publisher's public copy",
+        )
     host = mirror_host(values.get("url", ""))
     if host and not values.get("secondary"):
         ck.add(

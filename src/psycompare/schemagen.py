@@ -90,8 +90,11 @@ SOURCE = {
         "url": STR,
         "pmid": STR,
         "doi": STR,
+        "secondary": {"type": "boolean"},
+        "note": STR,
+        "cited_at": STRS,  # `sources` only: where the record's facts point into this source
     },
-    "required": ["n", "id", "kind", "title", "publisher", "date", "url", "pmid", "doi"],
+    "required": ["n", "id", "kind", "title", "publisher", "date", "url", "pmid", "doi", "secondary", "note"],
     "additionalProperties": False,
 }
 META = {

@@ -22,6 +22,7 @@ class Row(NamedTuple):
     as_of: date | None = None  # shown when it differs from the record's reviewed date
     origin: str = ""  # shown when several data directories are layered
     age: str = ""  # "as of D, N months before this dataset" when the fact is stale
+    locator: str = ""  # where in a cited source the fact is found: "see section 5.1 in [3]"
 
 
 class Block(NamedTuple):
@@ -125,7 +126,15 @@ class Citer:
         as_of = getattr(item, "as_of", None)
         origin = item.origin if self.layered and item.origin != BUNDLED else ""
         age = age_note(as_of or self.sub.reviewed, self.dataset_date)
-        return Row(cells, cites, as_of if as_of != self.sub.reviewed else None, origin, age)
+        return Row(cells, cites, as_of if as_of != self.sub.reviewed else None, origin, age, self.locate(item))
+
+    def locate(self, item: Any) -> str:
+        """``see LOCATOR in [n]``: the item's locator, pointing at its first-listed source."""
+        where = getattr(item, "locator", "")
+        if not where or not item.sources:
+            return ""
+        first = self.cite(item.sources[:1])
+        return f"see {where} in {marker(first)}" if first else f"see {where}"
 
     def footnotes(self, label: str, all_sources: bool = False) -> Footnotes:
         if self.shared is not None:
@@ -225,6 +234,8 @@ def source_json(n: int, src: model.Source) -> dict[str, Any]:
         "url": src.url,
         "pmid": src.pmid,
         "doi": src.doi,
+        "secondary": src.secondary,
+        "note": src.note,
     }
 
 
@@ -871,15 +882,28 @@ def side_effects_view(ds: Dataset, subs: list[model.Substance], setting: str | N
 
 
 def where_short(src: model.Source) -> str:
-    """Where a source lives, in a few characters: its PMID or DOI, else the web host."""
-    if src.pmid or src.doi:
+    """Where a source lives, in a few characters: its PMID, else the web host (doi.org for a
+    DOI alone), so a copy on another host shows at a glance."""
+    if src.pmid:
         return src.locator
-    if not src.url:
-        return "-"
-    from urllib.parse import urlsplit
+    if src.url:
+        return src.host.removeprefix("www.")
+    return "doi.org" if src.doi else "-"
 
-    host = urlsplit(src.url).hostname or src.url
-    return host.removeprefix("www.")
+
+def cited_at(sub: model.Substance) -> dict[str, list[str]]:
+    """Per source id, the places in it that the record's facts point to (their ``locator``,
+    which refers to a fact's first-listed source), as ``SECTION: LOCATOR``."""
+    out: dict[str, list[str]] = {}
+    for sec in schema.SECTIONS:
+        value = getattr(sub, sec.attr)
+        for item in value if sec.many else (value,) if value is not None else ():
+            where = getattr(item, "locator", "")
+            if where and item.sources:
+                places = out.setdefault(item.sources[0], [])
+                if f"{sec.key}: {where}" not in places:
+                    places.append(f"{sec.key}: {where}")
+    return out
 
 
 def sources_view(ds: Dataset, subs: list[model.Substance], wide: bool = False) -> View:
@@ -888,12 +912,24 @@ def sources_view(ds: Dataset, subs: list[model.Substance], wide: bool = False) -
     csv_rows: list[list[str]] = []
     for sub in subs:
         srcs = ds.sources_of(sub)
+        at = cited_at(sub)
         if wide:
             rows = [
-                Row([str(n), s.title, s.publisher, s.date.isoformat(), s.kind + (" (secondary copy)" if s.secondary else ""), s.url or s.locator])
+                Row(
+                    [
+                        f"[{n}]",
+                        s.heading,
+                        s.publisher,
+                        s.date.isoformat(),
+                        s.kind,
+                        s.url or s.locator,
+                        s.locator if s.url and (s.pmid or s.doi) else "",
+                        "; ".join(at.get(s.id, [])),
+                    ]
+                )
                 for n, s in enumerate(srcs, 1)
             ]
-            cols = ["#", "title", "publisher", "date", "kind", "where"]
+            cols = ["source", "title", "publisher", "date", "kind", "link", "id", "cited at"]
             blocks.append(Block(f"{sub.name}: sources", cols, rows, "fields"))
         else:
             rows = [
@@ -902,13 +938,20 @@ def sources_view(ds: Dataset, subs: list[model.Substance], wide: bool = False) -
             ]
             cols = ["#", "date", "kind", "where", "title"]
             blocks.append(Block(f"{sub.name}: sources", cols, rows, "rows", one_line=True, drop=(2,)))
-        data.append({"id": sub.id, "name": sub.name, "sources": [source_json(n, s) for n, s in enumerate(srcs, 1)]})
+        data.append(
+            {
+                "id": sub.id,
+                "name": sub.name,
+                "sources": [source_json(n, s) | {"cited_at": at.get(s.id, [])} for n, s in enumerate(srcs, 1)],
+            }
+        )
         for n, s in enumerate(srcs, 1):
             csv_rows.append(
                 [sub.id, str(n), s.id, s.kind, s.title, s.publisher, s.date.isoformat(), s.pmid, s.doi, s.url]
+                + ["yes" if s.secondary else "", s.note]
             )
-    header = ["substance", "n", "id", "kind", "title", "publisher", "date", "pmid", "doi", "url"]
-    hint = "" if wide else "Full titles, publishers and links: --wide."
+    header = ["substance", "n", "id", "kind", "title", "publisher", "date", "pmid", "doi", "url", "secondary", "note"]
+    hint = "" if wide else "Full titles, publishers, links and where each is cited: --wide."
     return View({"substances": data}, blocks, header, csv_rows, hint=hint)
 
 

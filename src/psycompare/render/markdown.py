@@ -57,7 +57,7 @@ def render(view: View) -> str:
             loc = link(s.url) if s.url and not (s.pmid or s.doi) else text(s.locator)
             if s.url and (s.pmid or s.doi):
                 loc += " " + link(s.url)
-            out.append(f"\\[{n}\\] {text(s.title)}. {text(s.publisher)}, {s.date.isoformat()}. {loc}  ")
+            out.append(f"\\[{n}\\] {text(s.heading)}. {text(s.publisher)}, {s.date.isoformat()}. {loc}  ")
         out.append("")
     if view.hint:
         out.append(text(view.hint))

@@ -12,6 +12,8 @@ def row_suffix(row: Row) -> str:
     out = ""
     if row.cites:
         out += " " + marker(row.cites)
+    if row.locator:
+        out += f" ({row.locator})"
     if row.age:
         out += f" ({row.age})"
     elif row.as_of:
@@ -44,7 +46,7 @@ def source_line(n: int, src: Any, width: int | None = None) -> str:
 
     locator = src.locator
     head = f"[{n}] "
-    body = f"{src.title}. {src.publisher}, {src.date.isoformat()}."
+    body = f"{src.heading}. {src.publisher}, {src.date.isoformat()}."
     if width:
         room = width - len(head) - len(locator) - 1
         if len(body) > room and room < TITLE_MIN:
