@@ -175,6 +175,17 @@ def _main(
     ] = None,
     no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Use only the --data directories.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (also NO_COLOR, TERM=dumb).")] = False,
+    color: Annotated[
+        str | None,
+        typer.Option(
+            "--color",
+            help="Colour: auto (a terminal, unless NO_COLOR or TERM=dumb), always (also into a pipe), never; "
+            "also PSYCOMPARE_COLOR and the config file.",
+            metavar="WHEN",
+            autocompletion=lambda incomplete: [c for c in ("auto", "always", "never") if c.startswith(incomplete)],
+            show_default=False,
+        ),
+    ] = None,
     no_pager: Annotated[
         bool, typer.Option("--no-pager", help="Never page long output (also PSYCOMPARE_PAGER=cat).")
     ] = False,
@@ -197,7 +208,12 @@ def _main(
     """
     if any(not d.strip() for d in data or ()):  # a str, not a Path: Path("") would mean the current folder
         raise UsageError("--data needs a directory, got an empty value")
-    STATE.session = commands.Session(data or [], bundled=not no_bundled, no_color=no_color, no_pager=no_pager)
+    from psycompare.config import color_choice
+
+    when = color_choice(color) if color is not None else None
+    STATE.session = commands.Session(
+        data or [], bundled=not no_bundled, no_color=no_color, no_pager=no_pager, color=when
+    )
     commands.set_debug(debug)
 
 

@@ -33,11 +33,13 @@ class Session:
         bundled: bool = True,
         no_color: bool = False,
         no_pager: bool = False,
+        color: str | None = None,
     ) -> None:
         self.data_dirs = list(data_dirs)
         self.bundled = bundled
         self.no_color = no_color
         self.no_pager = no_pager
+        self.color = color  # --color WHEN; None: the environment, the config file, then auto
         self._dataset: Dataset | None = None
 
     def dataset(self) -> Dataset:
@@ -50,7 +52,7 @@ class Session:
     def output(self, fmt: str | None) -> Output:
         from psycompare.output import Output
 
-        return Output(fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info)
+        return Output(fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info, color=self.color)
 
     def info(self) -> dict[str, str] | None:
         """The dataset's version and date, for the `meta` of machine output."""

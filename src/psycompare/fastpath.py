@@ -52,6 +52,8 @@ _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, st
     "interactions": (commands.interactions, ANY, _FORMAT, {"--coverage": "coverage", "--full": "full"}),
 }
 _GLOBAL_FLAGS = frozenset({"--no-bundled", "--no-color", "--no-pager", "--debug"})
+_GLOBAL_VALUES = frozenset({"--data", "--color"})  # global options that take a value
+_COLORS = ("auto", "always", "never")
 
 
 def hoist_globals(argv: list[str]) -> list[str]:
@@ -59,7 +61,7 @@ def hoist_globals(argv: list[str]) -> list[str]:
     where both parsers expect them. Nothing after a `--` moves."""
     i = 0
     while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
-        i += 2 if argv[i] == "--data" else 1
+        i += 2 if argv[i] in _GLOBAL_VALUES else 1
     if i >= len(argv) or argv[i] == "--":
         return argv
     front, rest = argv[:i], argv[i:]
@@ -73,10 +75,10 @@ def hoist_globals(argv: list[str]) -> list[str]:
             break
         if tok in _GLOBAL_FLAGS:
             moved.append(tok)
-        elif tok == "--data" and j + 1 < len(rest):
+        elif tok in _GLOBAL_VALUES and j + 1 < len(rest):
             moved.extend(rest[j : j + 2])
             j += 1
-        elif tok.startswith("--data="):
+        elif tok.startswith(("--data=", "--color=")):
             moved.append(tok)
         else:
             kept.append(tok)
@@ -90,6 +92,7 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
         return None
     data: list[str] = []
     flags: set[str] = set()
+    color: str | None = None
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
         tok = argv[i]
@@ -100,6 +103,11 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
             data.append(argv[i])
         elif tok.startswith("--data=") and _plain_value(tok[7:]):
             data.append(tok[7:])
+        elif tok == "--color" and color is None and i + 1 < len(argv) and argv[i + 1] in _COLORS:
+            i += 1
+            color = argv[i]
+        elif tok.startswith("--color=") and color is None and tok[8:] in _COLORS:
+            color = tok[8:]
         else:
             return None
         i += 1
@@ -135,7 +143,11 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
     def call() -> int | None:
         commands.set_debug("--debug" in flags)
         session = commands.Session(
-            data, bundled="--no-bundled" not in flags, no_color="--no-color" in flags, no_pager="--no-pager" in flags
+            data,
+            bundled="--no-bundled" not in flags,
+            no_color="--no-color" in flags,
+            no_pager="--no-pager" in flags,
+            color=color,
         )
         result: int | None = func(session, **kwargs)
         return result

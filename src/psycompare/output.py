@@ -55,6 +55,7 @@ class Output:
         stderr: IO[str] | None = None,
         pager: bool = True,
         info: Callable[[], dict[str, str] | None] | None = None,
+        color: str | None = None,
     ) -> None:
         self.info = info  # the dataset's version and date, asked only by machine formats
         out = stdout or sys.stdout
@@ -67,10 +68,19 @@ class Output:
             raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
         self.format = fmt or ("table" if self.tty else "plain")
         env = os.environ
-        # no-color.org: only a non-empty NO_COLOR turns colour off
-        self.color = self.tty and not no_color and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
+        dumb = env.get("TERM") == "dumb"
+        if no_color:
+            mode = "never"
+        else:
+            from psycompare.config import color_mode
+
+            mode = color_mode(color)
+        # --color always as git has it: colour even into a pipe; auto: a terminal, unless NO_COLOR
+        # (no-color.org: only a non-empty value) or TERM=dumb
+        self.color = mode == "always" or (mode == "auto" and self.tty and not env.get("NO_COLOR") and not dumb)
         self.encoding = (getattr(self.stdout, "encoding", None) or "utf-8").lower()
-        self.pager = pager and self.tty and self.format in ("table", "plain", "markdown")
+        # a dumb terminal cannot run less (it stops on "terminal is not fully functional")
+        self.pager = pager and self.tty and not dumb and self.format in ("table", "plain", "markdown")
 
     def _write(self, text: str) -> None:
         self.stdout.write(fit_encoding(text, self.encoding))
@@ -111,7 +121,7 @@ class Output:
             from psycompare.render import table
 
             with _rich_safe_env():
-                table.render(view, self.stdout, self.color, width=_columns())
+                table.render(view, self.stdout, self.color, width=_columns(), force_terminal=self.color or None)
         elif fmt in ("plain", "markdown"):
             self._write(self._human(view, None))
         else:

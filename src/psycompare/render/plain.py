@@ -138,30 +138,32 @@ def _records(block: Block, width: int) -> list[str]:
     return lines
 
 
-def _items(block: Block, width: int) -> list[str]:
-    lines = []
-    for row in block.rows:
-        text = " | ".join(flat(c) for c in row.cells if c)
-        wrapped = _wrap(text, width, "- ", "  ")
-        wrapped[-1] += row_suffix(row)  # markers stay whole, even past the width
-        lines.extend(wrapped)
-    return lines
+KEY_COLUMNS = ("field", "aspect", "")  # a two-column block headed by one of these is key: value pairs
 
 
 def _fields(block: Block, width: int) -> list[str]:
     """One ``label: value`` line per field (wrapped with a hanging indent), rows a blank line apart:
-    grep-able, one fact per line."""
+    grep-able, one fact per line. A key/value block (``field``, ``value``) takes its labels
+    from its first column; a one-column block is a list of ``label: value`` lines."""
     lines: list[str] = []
-    pad = max((len(c) for c in block.columns), default=0) + 2
+    cols = block.columns
+    if len(cols) == 2 and cols[0] in KEY_COLUMNS:
+        pad = max((len(flat(r.cells[0])) for r in block.rows), default=0) + 2
+        for row in block.rows:
+            wrapped = _wrap(flat(row.cells[1]), width, f"{flat(row.cells[0])}: ".ljust(pad), " " * pad)
+            wrapped[-1] += row_suffix(row)
+            lines.extend(wrapped)
+        return lines
+    pad = max((len(c) for c in cols), default=0) + 2
     for k, row in enumerate(block.rows):
-        if k:
+        if k and len(cols) > 1:
             lines.append("")
         last = len(row.cells) - 1
-        for i, (label, cell) in enumerate(zip(block.columns, row.cells, strict=True)):
+        for i, (label, cell) in enumerate(zip(cols, row.cells, strict=True)):
             value = flat(cell)
             if not value:
                 continue
-            wrapped = _wrap(value, width, f"{label}: ".ljust(pad), " " * pad)
+            wrapped = _wrap(value, width, f"{label or 'value'}: ".ljust(pad), " " * pad)
             if i == last:
                 wrapped[-1] += row_suffix(row)
             lines.extend(wrapped)
@@ -194,10 +196,8 @@ def render(view: View, width: int = 100) -> str:
             out.extend(_grid(block))
         elif block.layout == "records":
             out.extend(_records(block, width))
-        elif block.layout == "fields":
+        else:  # fields and items: `label: value` lines, never unlabelled fields joined by " | "
             out.extend(_fields(block, width))
-        else:
-            out.extend(_items(block, width))
         out.append("")
     out.extend(footnote_lines(view.footnotes))
     if view.hint:

@@ -62,7 +62,7 @@ def render(
     console = _Console(
         file=file,
         no_color=not color,
-        color_system="auto" if color else None,
+        color_system="standard" if color else None,  # the 16 named colours the styles use
         force_terminal=force_terminal,
         highlight=False,
         markup=False,
