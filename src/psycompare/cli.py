@@ -140,13 +140,15 @@ AsOfOpt = Annotated[
     ),
 ]
 JurisdictionOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--jurisdiction",
         "-j",
-        help="Jurisdiction code: US, CA, GB (or UK), EU, AU, US-OR...",
+        help="Jurisdiction code: US, CA, GB (or UK), EU, AU, US-OR..., or several: US,GB "
+        "(default: $PSYCOMPARE_JURISDICTION, the config file, else US).",
         autocompletion=complete_jurisdiction,
-        metavar="CODE",
+        metavar="CODE[,CODE]",
+        show_default=False,
     ),
 ]
 
@@ -316,7 +318,7 @@ def compare(
             show_default=False,
         ),
     ] = None,
-    jurisdiction: JurisdictionOpt = commands.DEFAULT_JURISDICTION,
+    jurisdiction: JurisdictionOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -565,6 +567,40 @@ def schema_(
 ) -> None:
     """The JSON Schema (draft 2020-12) of a command's JSON output or of a data file; no name lists them."""
     commands.schema(STATE.session, name)
+
+
+@app.command(
+    short_help="What changed in the data, release by release.",
+    epilog=_examples("psycompare changes", "psycompare changes --since 2026.11.21", "psycompare changes --since 2025"),
+)
+def changes(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only releases after this version (2026.11.21), date (2026-11-21) or year (2025).",
+            metavar="VERSION|DATE",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """The dataset's changelog for readers: what facts changed in each release, newest first."""
+    commands.changes(STATE.session, since)
+
+
+@app.command(
+    "config",
+    short_help="Your defaults: jurisdiction, colour, pager.",
+    epilog=_examples("psycompare config", "PSYCOMPARE_JURISDICTION=GB psycompare config"),
+)
+def config_() -> None:
+    """Show the config file's path and each setting with where it came from.
+
+    The file is config.toml in $XDG_CONFIG_HOME/psycompare (default ~/.config/psycompare), with
+    jurisdiction = "GB", color = "auto|always|never" and pager = "less -FRX". An option on the
+    command line wins over the environment, which wins over the file.
+    """
+    commands.config_show(STATE.session)
 
 
 @data_app.command("new", short_help="Write a commented template record.")

@@ -79,6 +79,21 @@ def jurisdiction_code(code: str, subs: Sequence[Substance] = ()) -> str:
     return found
 
 
+def jurisdiction_codes(value: str, subs: Sequence[Substance] = ()) -> list[str]:
+    """`-j US,GB`: one or more codes, comma-separated, each normalised (duplicates once)."""
+    parts = [p for p in value.split(",") if p.strip()]
+    if not parts:
+        raise UsageError("-j needs a jurisdiction code, e.g. US or US,GB")
+    return list(dict.fromkeys(jurisdiction_code(p, subs) for p in parts))
+
+
+def default_jurisdiction(option: str | None) -> str:
+    """-j as given, else PSYCOMPARE_JURISDICTION, else `jurisdiction` in the config file, else US."""
+    from psycompare import config
+
+    return config.get("jurisdiction", option).value
+
+
 def parse_date(value: str | None, option: str) -> date | None:
     """A YYYY-MM-DD option value (or None), else a usage error naming the option."""
     if value is None:
@@ -106,6 +121,11 @@ def list_(
     """Every substance; filters by class text, approval state and schedule code in one jurisdiction."""
     out = s.output(fmt)
     wide = _wide(out, wide)
+    if jurisdiction is None:  # a default set in the environment or the config file
+        from psycompare import config
+
+        found = config.get("jurisdiction")
+        jurisdiction = found.value if found.origin != "default" and found.value.upper() != "US" else None
     if klass is None and approval is None and jurisdiction is None and schedule is None:
         from psycompare import views
 
@@ -145,7 +165,7 @@ def compare(
     s: Session,
     names: Sequence[str],
     fields: str | None = None,
-    jurisdiction: str = DEFAULT_JURISDICTION,
+    jurisdiction: str | None = None,
     fmt: str | None = None,
     full: bool = False,
     as_of: str | None = None,
@@ -161,7 +181,7 @@ def compare(
     subs = s.load(names)
     if len(subs) < 2:
         raise UsageError(f"{names[0]!r} and {names[1]!r} name the same substance ({subs[0].name}); use 'show'")
-    code = jurisdiction_code(jurisdiction, subs)
+    code = ",".join(jurisdiction_codes(default_jurisdiction(jurisdiction), subs))
     out = s.output(fmt)
     out.emit(compare_view.compare_view(s.dataset(), subs, keys, code, full, on), command="compare")
 
@@ -181,18 +201,16 @@ def status(
     if all_:
         if names:
             raise UsageError("--all takes no names; use 'status NAME...' or 'status --all -j CODE'")
-        if on is not None:
-            raise UsageError("--as-of works with names, not with --all")
         from psycompare import overview
 
-        where = jurisdiction_code(jurisdiction or DEFAULT_JURISDICTION, _all_records(s))
+        where = jurisdiction_codes(default_jurisdiction(jurisdiction), _all_records(s))
         out = s.output(fmt)
-        out.emit(overview.status_all_view(s.dataset(), where, _wide(out, wide)), command="status")
+        out.emit(overview.status_all_view(s.dataset(), where, _wide(out, wide), on), command="status")
         return
     if not names:
         raise UsageError("status needs a name, or --all -j CODE for every substance")
     subs = s.load(names)
-    code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
+    code = ",".join(jurisdiction_codes(jurisdiction, subs)) if jurisdiction else None
     out = s.output(fmt)
     out.emit(views.status_view(s.dataset(), subs, code, on, _wide(out, wide)), command="status")
 
@@ -444,3 +462,58 @@ def set_debug(on: bool) -> None:
     """`--debug`: tracebacks instead of one-line errors, for this process and its children."""
     if on:
         os.environ["PSYCOMPARE_DEBUG"] = "1"
+
+
+def _page_text(s: Session, text: str) -> None:
+    """Prose for people: through the pager on a terminal (as the views), else written as is."""
+    from psycompare.output import write_out
+
+    out = s.output(None)
+    if out.pager:
+        from psycompare import pager
+
+        if pager.page(text, out.stdout):
+            return
+    write_out(out.stdout, text)
+
+
+def changes(s: Session, since: str | None = None) -> None:
+    """The dataset's CHANGELOG for readers: each release after ``since`` (a version, date or year)."""
+    from psycompare import changes as ch
+
+    after = ch.since_date(since) if since is not None else None
+    ds = s.dataset()
+    parts = []
+    for idx in ds.indexes:
+        releases = ch.read(idx.root)
+        if not releases:
+            continue
+        text = ch.render(releases, after)
+        parts.append(text if len(ds.indexes) == 1 else f"[{idx.root}]\n{text}")
+    if not parts:
+        raise UsageError("no CHANGELOG.md in the data directories in use")
+    _page_text(s, "\n".join(parts))
+
+
+def config_show(s: Session) -> None:
+    """Where the config file is, and each setting's value with where it came from."""
+    from psycompare import config
+    from psycompare.output import write_out
+
+    where = config.path()
+    state = "found" if os.path.isfile(where) else "not found; create it to set defaults"
+    lines = [f"config file: {where} ({state})"]
+    width = max(len(k) for k in config.DEFAULTS)
+    for key in config.DEFAULTS:
+        option = s.color if key == "color" else None
+        found = config.get(key, option)
+        if key == "color" and s.no_color:
+            found = config.Setting(key, "never", "option")
+        value = found.value if found.value or key != "pager" else "(PAGER, else less -FRX)"
+        lines.append(f"{key + ':':<{width + 1}} {value}  [{found.origin}]")
+    lines.append("Precedence: option > environment (PSYCOMPARE_JURISDICTION, PSYCOMPARE_COLOR, PSYCOMPARE_PAGER)")
+    lines.append("            > config file > default. Example file:")
+    lines.append('  jurisdiction = "GB"')
+    lines.append('  color = "auto"        # auto | always | never')
+    lines.append('  pager = "less -FRX"   # "" or "cat" for none')
+    write_out(sys.stdout, "\n".join(lines) + "\n")

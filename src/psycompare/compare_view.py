@@ -271,12 +271,14 @@ def compare_view(
     rows: list[Row] = []
     data_rows: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
-    for key in fields:
-        label = _label(key, jurisdiction, short, on)
+    codes = jurisdiction.split(",")  # `-j US,GB`: a status and a schedule row for each
+    plan = [(k, c) for k in fields for c in (codes if k in ("status", "schedule") else codes[:1])]
+    for key, code in plan:
+        label = _label(key, code, short, on)
         cells: list[str | list[str]] = []
         values: dict[str, Any] = {}
         for sub in subs:
-            items = items_for(sub, key, jurisdiction, short, on, ds, [o for o in subs if o.id != sub.id])
+            items = items_for(sub, key, code, short, on, ds, [o for o in subs if o.id != sub.id])
             if key in ("concerns", "serious_risks"):  # grouped by setting, rank order kept within
                 items.sort(key=lambda i: i.group != "clinical")
             lines: list[str] = []

@@ -12,6 +12,8 @@ from psycompare.errors import StdoutClosed, UsageError, WriteError
 from psycompare.render import DISCLAIMER, FORMATS
 
 if TYPE_CHECKING:  # error lines are written through this module: keep it light
+    from datetime import date
+
     from psycompare.views import View
 
 _ASCII = str.maketrans(
@@ -107,6 +109,35 @@ class Output:
             raise WriteError("output", exc, stdout=True) from exc
         if disclaimer and self.format in ("table", "plain"):
             self.note(DISCLAIMER)
+        if self.format in ("table", "plain"):
+            old = self.dataset_age_note()
+            if old:
+                self.note(old)
+
+    def dataset_age_note(self) -> str:
+        """A warning when the dataset is dated more than 12 months before today, else ""."""
+        from psycompare.errors import PsycompareError
+
+        try:
+            info = self.info() if self.info else None
+        except PsycompareError:
+            return ""
+        if not info or not info.get("date"):
+            return ""
+        from datetime import date
+
+        try:
+            dated = date.fromisoformat(info["date"])
+        except ValueError:
+            return ""
+        now = today()
+        months = (now.year - dated.year) * 12 + now.month - dated.month - (now.day < dated.day)
+        if months <= 12:
+            return ""
+        return (
+            f"psycompare: this dataset is dated {dated.isoformat()}, {months} months ago; facts may have changed "
+            "since (update: pip install -U psycompare; what changed: psycompare changes)"
+        )
 
     def _emit(self, view: View, command: str) -> None:
         fmt = self.format
@@ -165,6 +196,13 @@ class Output:
     def note(self, text: str) -> None:
         """A line for people on stderr (never mixed into stdout)."""
         write_err(self.stderr, text)
+
+
+def today() -> date:
+    """Today's date (a function, so tests can set it)."""
+    from datetime import date
+
+    return date.today()
 
 
 def for_people(view: View) -> View:

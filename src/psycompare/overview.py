@@ -8,6 +8,8 @@ only a schedule filter or a chosen jurisdiction loads the records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from psycompare import model
@@ -141,90 +143,106 @@ def _hint(wide: bool, rows: list[Any]) -> str:
     return "" if wide or not rows else "Full class and schedule: --wide."
 
 
-def status_all_view(ds: Dataset, code: str, wide: bool = False) -> View:
-    """One row per substance: its approval, schedule (code and since when) and date in one jurisdiction."""
+def status_all_view(ds: Dataset, codes: str | Sequence[str], wide: bool = False, on: date | None = None) -> View:
+    """One row per substance and jurisdiction: approval, schedule (code and since when) and date;
+    ``on`` a date: the status that held that day (history.py), "not recorded" where unknown."""
+    from psycompare import history
+
+    wanted = [codes] if isinstance(codes, str) else list(codes)
     cites = Citations(ds)
     data: list[dict[str, Any]] = []
-    shown: list[Row] = []
-    brief: list[Row] = []  # one line per substance: no citations (they are in --wide and json)
+    blocks: list[Block] = []
     csv_rows: list[list[str]] = []
-    for sid in ds.ids():
-        sub = ds.load(sid)
-        e = _entry(sub, code)
-        if e is None:
+    subs = [ds.load(sid) for sid in ds.ids()]
+    for code in wanted:
+        shown: list[Row] = []
+        brief: list[Row] = []  # one line per substance: no citations (they are in --wide and json)
+        for sub in subs:
+            e = _entry(sub, code) if on is None else history.status_on(sub, code, on)
+            if e is None:
+                data.append(
+                    {
+                        "id": sub.id,
+                        "name": sub.name,
+                        "jurisdiction": code,
+                        "approval": None,
+                        "short": None,
+                        "schedule": None,
+                        "schedule_code": None,
+                        "schedule_since": None,
+                        "as_of": None,
+                        "sources": [],
+                    }
+                )
+                gap = "no status recorded" if on is None else f"not recorded for {on.isoformat()}"
+                shown.append(Row([sub.name, gap, "-", "-", "-", "-"]))
+                brief.append(Row([short_name(sub), "not recorded", "-", gap, "-", "-"]))
+                csv_rows.append([sub.id, sub.name, code, "", "", "", "", "", "", ""])
+                continue
+            n = cites.cite(e.sources)
+            since = iso(e.schedule_since)
+            short = e.short or words(e.approval)
             data.append(
                 {
                     "id": sub.id,
                     "name": sub.name,
                     "jurisdiction": code,
-                    "approval": None,
-                    "short": None,
-                    "schedule": None,
-                    "schedule_code": None,
-                    "schedule_since": None,
-                    "as_of": None,
-                    "sources": [],
+                    "approval": e.approval,
+                    "short": e.short,
+                    "schedule": e.schedule,
+                    "schedule_code": e.schedule_code,
+                    "schedule_since": since or None,
+                    "as_of": iso(e.as_of),
+                    "sources": list(e.sources),
                 }
             )
-            shown.append(Row([sub.name, "no status recorded", "-", "-", "-", "-"]))
-            brief.append(Row([short_name(sub), "no status recorded", "-", "-", "-", "-"]))
-            csv_rows.append([sub.id, sub.name, code, "", "", "", "", "", "", ""])
-            continue
-        n = cites.cite(e.sources)
-        since = iso(e.schedule_since)
-        data.append(
-            {
-                "id": sub.id,
-                "name": sub.name,
-                "jurisdiction": code,
-                "approval": e.approval,
-                "short": e.short,
-                "schedule": e.schedule,
-                "schedule_code": e.schedule_code,
-                "schedule_since": since or None,
-                "as_of": iso(e.as_of),
-                "sources": list(e.sources),
-            }
-        )
-        shown.append(
-            Row(
-                [sub.name, words(e.approval), e.schedule_code or schedule_text(e), since or "-", iso(e.as_of), e.short],
-                n,
+            shown.append(
+                Row(
+                    [
+                        sub.name,
+                        words(e.approval),
+                        e.schedule_code or schedule_text(e),
+                        since or "-",
+                        iso(e.as_of),
+                        short,
+                    ],
+                    n,
+                )
             )
-        )
-        sched = e.schedule_code if e.schedule_code not in ("", "unknown") else "not recorded"
-        sched = "not controlled" if sched == "none" else sched
-        brief.append(Row([short_name(sub), words(e.approval), sched, e.short or "-", since or "-", iso(e.as_of)]))
-        csv_rows.append(
-            [
-                sub.id,
-                sub.name,
-                code,
-                e.approval,
-                e.schedule_code,
-                e.schedule,
-                since,
-                iso(e.as_of),
-                e.short,
-                ";".join(e.sources),
-            ]
-        )
-    title = f"Regulatory status in {code}"
-    if wide:
-        cols = ["substance", "approval", "schedule", "since", "as of", "in short"]
-        block = Block(title, cols, shown, "grid")
-    else:
-        cols = ["substance", "approval", "schedule", "in short", "since", "as of"]
-        block = Block(title, cols, brief, "rows", one_line=True, drop=(4, 5, 1))
+            sched = e.schedule_code if e.schedule_code not in ("", "unknown") else "not recorded"
+            sched = "not controlled" if sched == "none" else sched
+            brief.append(Row([short_name(sub), words(e.approval), sched, short, since or "-", iso(e.as_of)]))
+            csv_rows.append(
+                [
+                    sub.id,
+                    sub.name,
+                    code,
+                    e.approval,
+                    e.schedule_code,
+                    e.schedule,
+                    since,
+                    iso(e.as_of),
+                    short,
+                    ";".join(e.sources),
+                ]
+            )
+        title = f"Regulatory status in {code}" + (f" on {on.isoformat()}" if on else "")
+        if wide:
+            cols = ["substance", "approval", "schedule", "since", "as of", "in short"]
+            blocks.append(Block(title, cols, shown, "grid"))
+        else:
+            cols = ["substance", "approval", "schedule", "in short", "since", "as of"]
+            blocks.append(Block(title, cols, brief, "rows", one_line=True, drop=(4, 5, 1)))
     header = ["substance", "name", "jurisdiction", "approval", "schedule_code", "schedule", "since", "as_of"]
     header += ["short", "sources"]
+    where = ",".join(wanted)
     return View(
-        {"jurisdiction": code, "substances": data, "sources": _sources_json(cites)},
-        [block],
+        {"jurisdiction": where, "substances": data, "sources": _sources_json(cites)},
+        blocks,
         header,
         csv_rows,
         [cites.as_footnotes()] if wide else [],
-        hint="" if wide else f"Sources and full text: --wide; one substance in detail: status NAME -j {code}.",
+        hint="" if wide else f"Sources and full text: --wide; one substance in detail: status NAME -j {where}.",
     )
 
 

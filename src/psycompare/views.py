@@ -374,7 +374,7 @@ def schedule_words(e: model.StatusEntry | model.PastStatus, short: bool = False)
     return text
 
 
-def schedule_text(e: model.StatusEntry) -> str:
+def schedule_text(e: model.StatusEntry | model.PastStatus) -> str:
     """The schedule in full (`schedule_words`, long form)."""
     return schedule_words(e)
 
@@ -428,7 +428,9 @@ def parse_sections(spec: str | None) -> tuple[str, ...]:
 def display_name(sub: model.Substance) -> str:
     """The name with its first brand when it has one: "Esketamine (Spravato)"."""
     brand = next((a for a in sub.aliases if a[:1].isupper() and a.isalpha() and a.lower() != sub.name.lower()), "")
-    return f"{sub.name} ({brand})" if brand else sub.name
+    if not brand or f"({brand.lower()})" in sub.name.lower():  # "X (Auvelity)" names its brand already
+        return sub.name
+    return f"{sub.name} ({brand})"
 
 
 def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...] = SHOW_SECTIONS) -> View:
@@ -650,7 +652,11 @@ def marker(cites: tuple[int, ...]) -> str:
 
 
 def _jmatch(code: str, want: str | None) -> bool:
-    return want is None or code.upper() == want or code.upper().startswith(want + "-")
+    """A jurisdiction code matches ``want`` (one code or several, comma-separated; US also takes US-XX)."""
+    if want is None:
+        return True
+    code = code.upper()
+    return any(code == w or code.startswith(w + "-") for w in want.split(","))
 
 
 def status_view(
@@ -674,8 +680,9 @@ def status_view(
             from psycompare import history
 
             codes = [j for j in history.jurisdictions(sub) if _jmatch(j, want)]
-            if want and want not in codes:
-                codes.insert(0, want)
+            for w in reversed(want.split(",") if want else []):
+                if w not in codes:
+                    codes.insert(0, w)
             found = [(j, history.status_on(sub, j, on)) for j in codes]
             entries = [e for _, e in found if e is not None]
             missing = [j for j, e in found if e is None]
