@@ -17,7 +17,7 @@ from psycompare.errors import UsageError
 
 _HASH = re.compile(r"\s*\((?:[0-9a-f]{7,40})(?:[,;] ?[0-9a-f]{7,40})*\)")
 _COMMIT = re.compile(r"\b(?:since )?commit [0-9a-f]{7,40}\b ?(?:\([^)]*\))?,? ?")
-_ISSUE = re.compile(r"\s*\(issues? [0-9][0-9, and]*\)", re.IGNORECASE)
+_ISSUE = re.compile(r"\s*\(issues? [0-9][^)]*\)", re.IGNORECASE)
 _VERSION = re.compile(r"^(\d{4})[.-](\d{1,2})[.-](\d{1,2})")
 
 

@@ -30,6 +30,10 @@ class Row(NamedTuple):
 class Block(NamedTuple):
     """A titled table. ``layout`` hints plain text: grid (aligned) or items (one per line).
 
+    Layouts: grid (a framed table), rows (borderless, as `kubectl get`), wrap (rows whose plain
+    text wraps inside its columns), chart (tight marks), fields (``label: value``), records
+    (side by side), items (the default; plain shows them as fields).
+
     ``one_line``: an overview (layout "rows"); table and plain keep every row on one line at
     the terminal's width, cutting cells at a word boundary and dropping the ``drop`` columns
     (first listed, first dropped) when the rest would be cramped. Markdown shows them whole.
@@ -724,7 +728,7 @@ def status_view(
                         )
                         for e in entries
                     ],
-                    layout="rows",
+                    layout="wrap",
                 )
             )
         if wide or not glance:
@@ -1013,9 +1017,12 @@ def synonym_groups(ds: Dataset) -> list[list[str]]:
 
 
 def query_patterns(q: str, groups: list[list[str]]) -> list[re.Pattern[str]]:
-    """The folded query as typed (anywhere in a word), then each synonym variant (from the
-    start of a word): a term of a group in the query is swapped for every other term."""
-    out = [re.compile(re.escape(q))]
+    """The folded query as typed, then each synonym variant (from the start of a word): a term
+    of a group in the query is swapped for every other term."""
+    # a query that is (or holds) a synonym is a word, so "died" does not find "studied"
+    # nor "abuse" "Antabuse"; any other query matches inside words ("natremia")
+    word = any(term and term in q for terms in groups for term in terms)
+    out = [re.compile((r"(?<!\w)" if word else "") + re.escape(q))]
     seen = {q}
     for terms in groups:
         for term in terms:

@@ -79,6 +79,24 @@ def _grid(block: Block) -> list[str]:
     return lines
 
 
+def _wrapped_rows(block: Block, width: int) -> list[str]:
+    """Aligned columns with a header row, each line within ``width``: a long cell wraps inside
+    its column (the widest columns give way first, as in render/fit.py), never past the edge."""
+    from psycompare.render import fit
+
+    rows = [[flat(c) for c in r.cells] for r in block.rows]
+    for cells, r in zip(rows, block.rows, strict=True):
+        cells[-1] += row_suffix(r)
+    kept, sizes = fit.widths(block.columns, rows, width, 2)
+    lines = ["  ".join(block.columns[i].ljust(w) for i, w in zip(kept, sizes, strict=True)).rstrip()]
+    for cells in rows:
+        cols = [_wrap(cells[i], w, "", "", floor=1) for i, w in zip(kept, sizes, strict=True)]
+        for k in range(max(len(c) for c in cols)):
+            parts = [(c[k] if k < len(c) else "").ljust(w) for c, w in zip(cols, sizes, strict=True)]
+            lines.append("  ".join(parts).rstrip())
+    return lines
+
+
 MIN_COLUMN = 24  # the narrowest readable side-by-side column
 
 
@@ -192,6 +210,8 @@ def render(view: View, width: int = 100) -> str:
             for cells, r in zip(rows, block.rows, strict=True):
                 cells[-1] += row_suffix(r)
             out.extend(fit.lines(block.columns, rows, width, block.drop))
+        elif block.layout == "wrap":
+            out.extend(_wrapped_rows(block, width))
         elif block.layout in ("grid", "rows", "chart"):
             out.extend(_grid(block))
         elif block.layout == "records":
@@ -200,8 +220,8 @@ def render(view: View, width: int = 100) -> str:
             out.extend(_fields(block, width))
         out.append("")
     out.extend(footnote_lines(view.footnotes))
-    if view.hint:
-        out.append(view.hint)
+    for part in view.hint.splitlines():
+        out.extend(_wrap(part, width, "", ""))
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"

@@ -129,7 +129,7 @@ class _Renderer:
         elif block.layout == "fields":
             self.stacked(block, title)
         else:
-            self.grid(block, title, compact=block.layout in ("rows", "chart"), tight=block.layout == "chart")
+            self.grid(block, title, compact=block.layout in ("rows", "wrap", "chart"), tight=block.layout == "chart")
 
     def one_line(self, block: Block, title: Text) -> None:
         """An overview as `kubectl get` prints one: no frame, a rule under the header, one line
