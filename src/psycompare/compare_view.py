@@ -18,6 +18,7 @@ from psycompare.errors import UsageError
 from psycompare.views import (
     Block,
     Citations,
+    Footnotes,
     Row,
     View,
     age_note,
@@ -30,7 +31,7 @@ from psycompare.views import (
     words,
 )
 
-SUMMARY_FIELDS = ("status", "schedule", "effects", "concerns", "evidence")
+SUMMARY_FIELDS = ("status", "schedule", "mechanism", "effects", "concerns", "evidence")
 
 FIELD_LABELS: dict[str, str] = {
     "status": "Medical status",
@@ -130,7 +131,7 @@ def _serious(sub: model.Substance) -> list[Item]:
         for s in sub.side_effects
         if s.severity == "serious"
     ]
-    return boxed + sorted(serious, key=lambda i: i.group != "clinical")
+    return boxed + sorted(serious, key=lambda i: i.group != SETTING_WORDS["clinical"])
 
 
 def _uses(sub: model.Substance, levels: tuple[str, ...], exclude: bool = False) -> list[Item]:
@@ -191,7 +192,10 @@ def items_for(
     if key == "class":
         return [Item(sub.class_.text, sub.class_.sources, sub.class_.as_of)]
     if key == "mechanism":
-        return [Item(sub.mechanism.text, sub.mechanism.sources, sub.mechanism.as_of)]
+        m = sub.mechanism
+        if short and m.short:  # "How it works": the short form, citing the first source
+            return [Item(m.short, m.sources[:1], m.as_of)]
+        return [Item(m.text, m.sources, m.as_of)]
     if key == "effects":
         if short and sub.effects and all(f.short for f in sub.effects):
             srcs = tuple(dict.fromkeys(f.sources[0] for f in sub.effects))  # each effect's first source
@@ -246,7 +250,13 @@ EMPTY = {
 }
 
 
-SHORT_LABELS = {"status": "Status", "effects": "Core effects", "concerns": "Top concerns", "evidence": "Key evidence"}
+SHORT_LABELS = {
+    "status": "Status",
+    "mechanism": "How it works",
+    "effects": "Core effects",
+    "concerns": "Top concerns",
+    "evidence": "Key evidence",
+}
 
 
 def _label(key: str, jurisdiction: str, short: bool, on: date | None = None) -> str:
@@ -280,7 +290,7 @@ def compare_view(
         for sub in subs:
             items = items_for(sub, key, code, short, on, ds, [o for o in subs if o.id != sub.id])
             if key in ("concerns", "serious_risks"):  # grouped by setting, rank order kept within
-                items.sort(key=lambda i: i.group != "clinical")
+                items.sort(key=lambda i: i.group != SETTING_WORDS["clinical"])
             lines: list[str] = []
             group = ""
             for it in items:
@@ -325,7 +335,7 @@ def compare_view(
         [block],
         ["field", "label", *(s.id for s in subs)],
         csv_rows,
-        footnotes=[cites.as_footnotes()],
+        footnotes=[Footnotes("", footnotes, compact=short)],
         hint=hint,
     )
 
@@ -340,4 +350,4 @@ def _hint(subs: list[model.Substance], full: bool) -> str:
     ids = " ".join(s.id for s in subs)
     if full:
         return f"More: psycompare show {subs[0].id} (everything), psycompare sources {ids}"
-    return f"More: psycompare compare {ids} --full (every row)"
+    return f"More: psycompare compare {ids} --full (every row, sources in full)"

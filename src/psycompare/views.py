@@ -48,10 +48,12 @@ class Block(NamedTuple):
 
 
 class Footnotes(NamedTuple):
-    """Numbered sources of one substance, as cited in the blocks."""
+    """Numbered sources of one substance, as cited in the blocks; ``compact``: one line each
+    (where it is and its title, cut to the width) in table and plain, for a summary."""
 
     label: str
     sources: list[tuple[int, model.Source]]
+    compact: bool = False
 
 
 class View:
@@ -725,6 +727,7 @@ def status_view(
                         Row(
                             [e.jurisdiction, e.short or words(e.approval), schedule_words(e, short=True)],
                             c.cite(tuple(dict.fromkeys((*(e.short_sources or e.sources), *e.schedule_sources_or_all)))),
+                            age=age_note(e.as_of, c.dataset_date),
                         )
                         for e in entries
                     ],

@@ -188,12 +188,33 @@ def _fields(block: Block, width: int) -> list[str]:
     return lines
 
 
-def footnote_lines(notes: list[Footnotes]) -> list[str]:
+def compact_source_lines(sources: list[tuple[int, Any]], width: int, indent: str = "") -> list[str]:
+    """A summary's sources as ``[n] where`` pointers (the PMID or the host), as many to a line
+    as fit; `--full` and `sources NAME` give titles and links."""
+    from psycompare.views import where_short
+
+    lines: list[str] = []
+    line = indent
+    for n, src in sources:
+        item = f"[{n}] {where_short(src)}"
+        if line.strip() and len(line) + 2 + len(item) > width:
+            lines.append(line.rstrip())
+            line = indent
+        line += ("  " if line.strip() else "") + item
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def footnote_lines(notes: list[Footnotes], width: int | None = None) -> list[str]:
     lines: list[str] = []
     for fn in notes:
         if not fn.sources:
             continue
         lines.append(f"Sources ({fn.label}):" if fn.label else "Sources:")
+        if fn.compact and width:
+            lines.extend(compact_source_lines(fn.sources, width, "  "))
+            continue
         lines.extend(f"  {source_line(n, s)}" for n, s in fn.sources)
     return lines
 
@@ -219,7 +240,7 @@ def render(view: View, width: int = 100) -> str:
         else:  # fields and items: `label: value` lines, never unlabelled fields joined by " | "
             out.extend(_fields(block, width))
         out.append("")
-    out.extend(footnote_lines(view.footnotes))
+    out.extend(footnote_lines(view.footnotes, width))
     for part in view.hint.splitlines():
         out.extend(_wrap(part, width, "", ""))
     while out and not out[-1]:

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from psycompare.errors import StdoutClosed
 from psycompare.output import fit_encoding
-from psycompare.render.plain import flat, is_heading, row_suffix, source_line
+from psycompare.render.plain import compact_source_lines, flat, is_heading, row_suffix, source_line
 from psycompare.views import Block, Cell, View
 
 MIN_COLUMN = 24  # below this a side-by-side column is unreadable: stack instead
@@ -76,7 +76,7 @@ def render(
     for block in view.blocks:
         r.block(block)
     for fn in view.footnotes:
-        r.sources(fn.label, fn.sources)
+        r.sources(fn.label, fn.sources, fn.compact)
     if view.hint:
         console.print(Text(r.fit(view.hint), style="dim" if color else ""))
 
@@ -265,12 +265,16 @@ class _Renderer:
                 table.add_row(Text(self.fit(col or "-")), self.cell(value, suffix if j == len(row.cells) - 1 else ""))
             self.console.print(table)
 
-    def sources(self, label: str, sources: list[tuple[int, Any]]) -> None:
+    def sources(self, label: str, sources: list[tuple[int, Any]], compact: bool = False) -> None:
         if not sources:
             return
         style = "dim" if self.color else ""
         self.console.print(Text(self.fit(f"Sources{f' ({label})' if label else ''}:"), style=style))
         width = self.width()
+        if compact:
+            for line in compact_source_lines(sources, width - 1):
+                self.console.print(Text(self.fit(line), style=style), no_wrap=True, crop=True)
+            return
         for n, src in sources:
             line = source_line(n, src, width)
             self.console.print(Text(self.fit(line), style=style), no_wrap=True, overflow="ignore", crop=False)
