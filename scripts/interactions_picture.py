@@ -13,10 +13,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from psycompare import interaction_view as iv
-from psycompare import interactions as ix
-from psycompare.dataset import Dataset
 from psycompare.render import table
+from psycompare.store import interactions as ix
+from psycompare.store.dataset import Dataset
+from psycompare.views import interactions as iv
 
 WIDTH = 80
 OUT = Path(__file__).resolve().parent.parent / "docs" / "interactions-chart.svg"

@@ -15,9 +15,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from psycompare import compare_view
-from psycompare.dataset import Dataset
-from psycompare.render import DISCLAIMER, table
+from psycompare.render import table
+from psycompare.render.formats import DISCLAIMER
+from psycompare.store.dataset import Dataset
+from psycompare.views import compare as compare_view
 
 WIDTH = 80
 OUT = Path(__file__).resolve().parent.parent / "docs" / "compare.svg"

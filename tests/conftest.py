@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from psycompare.dataset import bundled_dir
-from psycompare.entry import main
+from psycompare.cli.entry import main
+from psycompare.store.dataset import bundled_dir
 
 BUNDLED = bundled_dir()
 

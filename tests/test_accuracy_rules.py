@@ -8,11 +8,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from psycompare import stale
-from psycompare.cli import app
-from psycompare.dataset import Dataset
-from psycompare.schema import mirror_host
-from psycompare.validate import validate_dirs
+from psycompare.cli.typer_app import app
+from psycompare.query import freshness as stale
+from psycompare.schema.rules import mirror_host
+from psycompare.store.dataset import Dataset
+from psycompare.store.validate import validate_dirs
 
 from .conftest import BUNDLED
 

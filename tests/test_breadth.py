@@ -12,11 +12,11 @@ import tomllib
 import pytest
 from typer.testing import CliRunner
 
-from psycompare import schema
-from psycompare.cli import app
-from psycompare.dataset import Dataset
-from psycompare.fastpath import parse
-from psycompare.overview import schedule_parts
+from psycompare.cli.fastpath import parse
+from psycompare.cli.typer_app import app
+from psycompare.schema import rules as schema
+from psycompare.store.dataset import Dataset
+from psycompare.views.listing import schedule_parts
 
 from .test_fastpath import call
 

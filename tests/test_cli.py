@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from psycompare.cli import app
+from psycompare.cli.typer_app import app
 
 from .conftest import Run, make_dir
 
@@ -221,12 +221,12 @@ def test_broken_data_names_file_and_line(run: Run, tmp_path: Path) -> None:
 
 
 def test_interrupt_exits_130(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    from psycompare import views
+    from psycompare.views import listing as views
 
     def boom(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(views, "list_view", boom)
+    monkeypatch.setattr(views, "index_list_view", boom)
     code, out, err = run("list")
     assert code == 130 and err.strip() == "psycompare: interrupted"
 
@@ -250,7 +250,7 @@ class _ClosedPipe(io.StringIO):
 def test_closed_stdout_is_quiet_exit_0(
     args: list[str], fast: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from psycompare.entry import main
+    from psycompare.cli.entry import main
 
     monkeypatch.setattr("sys.stdout", _ClosedPipe())
     with pytest.raises(SystemExit) as info:

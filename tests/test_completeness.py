@@ -8,9 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from psycompare import completeness
-from psycompare.cli import app
-from psycompare.dataset import Dataset, bundled_root
+from psycompare.cli.typer_app import app
+from psycompare.store import completeness
+from psycompare.store.dataset import Dataset, bundled_root
 
 runner = CliRunner()
 BUNDLED = Path(bundled_root())
@@ -73,7 +73,13 @@ def test_a_gap_without_a_reason_is_refused(tmp_path: Path) -> None:
 def test_gaps_file_lists_only_what_the_data_lacks() -> None:
     # The gap list and the records agree both ways (the rule reports stale gaps too).
     data = tomllib.loads((BUNDLED / "gaps.toml").read_text("utf-8"))
-    assert {g["what"] for g in data["gap"]} <= {"status", "side_effects", "serious"}
+    assert {g["what"] for g in data["gap"]} <= {"status", "schedule", "side_effects", "serious"}
+
+
+def test_an_unknown_schedule_in_a_covered_jurisdiction_needs_a_stated_gap(tmp_path: Path) -> None:
+    # psilocybin's NZ entry exists but its class is unknown (audit row 14): reported without a gap.
+    found = {p.field for p in completeness.check_dirs([_copy_record(tmp_path, "psilocybin")])}
+    assert "schedule[NZ]" in found
 
 
 # Regression rows for the thin records named in issue 20.

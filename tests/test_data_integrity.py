@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from psycompare.dataset import Dataset, cited_ids, iter_facts
-from psycompare.validate import validate_dirs
+from psycompare.store.dataset import Dataset, cited_ids, iter_facts
+from psycompare.store.validate import validate_dirs
 
 from .conftest import BUNDLED
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from psycompare.dataset import Dataset
 from psycompare.errors import DataError, NotFoundError
+from psycompare.store.dataset import Dataset
 
 from .conftest import MINIMAL_RECORD, make_dir
 
@@ -88,7 +88,7 @@ def test_broken_user_record_does_not_break_others(tmp_path: Path) -> None:
 def _clock_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache never trusts a file changed in the last 2 s, and ctime cannot be backdated:
     the index's clock runs a minute ahead, so files written by a test count as old."""
-    from psycompare import index
+    from psycompare.store import index
 
     monkeypatch.setattr(index, "_now", lambda: time.time_ns() + 60_000_000_000)
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from psycompare.entry import main
-from psycompare.fastpath import parse
+from psycompare.cli.entry import main
+from psycompare.cli.fastpath import parse
 
 from .conftest import BUNDLED
 
@@ -168,7 +168,7 @@ def modules_after(argv: list[str], tmp_path: Path, watch: tuple[str, ...] = ("ty
     code = (
         "import atexit, sys\n"
         f"atexit.register(lambda: print(sorted(m for m in {watch!r} if m in sys.modules), file=sys.stderr))\n"
-        "from psycompare.entry import main\n"
+        "from psycompare.cli.entry import main\n"
         f"main({argv!r})\n"
     )
     env = {**os.environ, "PSYCOMPARE_CACHE_DIR": str(tmp_path / "cache")}
@@ -186,11 +186,12 @@ def test_hot_commands_import_neither_typer_nor_rich(tmp_path: Path) -> None:
 
 def test_typer_choices_match_the_core() -> None:
     """The Typer enums and the fast path accept the same values as the renderers and the schema."""
-    from psycompare import cli, model
-    from psycompare.render import FORMATS
+    from psycompare import model
+    from psycompare.cli import typer_app as cli
+    from psycompare.render.formats import FORMATS
 
     assert tuple(f.value for f in cli.Format) == FORMATS
-    from psycompare.commands import SETTING_WORDS
+    from psycompare.app.commands import SETTING_WORDS
 
     assert set(SETTING_WORDS.values()) == set(model.SETTINGS)
     for value in (*FORMATS, *model.SETTINGS):

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from psycompare import pager
-from psycompare.cli import app, complete_fields, complete_jurisdiction, complete_name
+from psycompare.app import pager
+from psycompare.cli.typer_app import app, complete_fields, complete_jurisdiction, complete_name
 
 from .conftest import Run
 
@@ -345,7 +345,7 @@ def test_setting_words(word: str) -> None:
 
 
 def test_global_options_after_the_command_and_debug_on_usage_errors() -> None:
-    from psycompare.entry import main
+    from psycompare.cli.entry import main
 
     for argv in (["list", "--no-color", "-f", "csv"], ["list", "--debug", "--bogus"]):
         try:
@@ -374,7 +374,7 @@ def test_completion_quotes_ignores_case_and_completes_values() -> None:
     ("typed", "sid"), [("ＭＤＭＡ", "mdma"), ("ｋｅｔａｍｉｎｅ", "ketamine"), ("Ｓｐｒａｖａｔｏ", "esketamine")]
 )
 def test_finding_25_fullwidth_names_resolve(typed: str, sid: str) -> None:
-    from psycompare.dataset import Dataset
+    from psycompare.store.dataset import Dataset
 
     assert Dataset().resolve(typed) == sid
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from psycompare import schema
-from psycompare.dataset import Dataset
+from psycompare.schema import rules as schema
+from psycompare.store.dataset import Dataset
 
 from .conftest import Run
 

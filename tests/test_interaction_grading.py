@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psycompare import interactions as ix
-from psycompare.validate import validate_dirs
+from psycompare.store import interactions as ix
+from psycompare.store.validate import validate_dirs
 
 from .conftest import BUNDLED, MINIMAL_SOURCES, Run
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from psycompare import interactions as ix
-from psycompare.dataset import Dataset
+from psycompare.store import interactions as ix
+from psycompare.store.dataset import Dataset
 
 from .conftest import Run
 

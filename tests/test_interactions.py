@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from psycompare import interactions as ix
-from psycompare.cli import app
-from psycompare.dataset import Dataset
-from psycompare.fastpath import parse
-from psycompare.validate import validate_dirs
+from psycompare.cli.fastpath import parse
+from psycompare.cli.typer_app import app
+from psycompare.store import interactions as ix
+from psycompare.store.dataset import Dataset
+from psycompare.store.validate import validate_dirs
 
 from .conftest import BUNDLED, MINIMAL_SOURCES, Run
 from .test_fastpath import call, modules_after
@@ -307,12 +307,12 @@ def test_other_lines_go_to_typer_and_match(argv: list[str]) -> None:
 
 
 def _modules_after(argv: list[str], tmp_path: Path) -> str:
-    return modules_after(argv, tmp_path, ("typer", "rich", "pathlib", "psycompare.interactions"))
+    return modules_after(argv, tmp_path, ("typer", "rich", "pathlib", "psycompare.store.interactions"))
 
 
 def test_interactions_load_only_when_asked(tmp_path: Path) -> None:
     assert _modules_after(["interactions", "mdma", "sertraline", "--format", "json"], tmp_path) == (
-        "['psycompare.interactions']"
+        "['psycompare.store.interactions']"
     )
     assert _modules_after(["status", "mdma", "--format", "json"], tmp_path) == "[]"
     assert _modules_after(["compare", "ketamine", "mdma"], tmp_path) == "[]"

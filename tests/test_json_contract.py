@@ -13,12 +13,13 @@ from typing import Any
 import jsonschema
 import pytest
 
-from psycompare import __version__, contract, schemagen
-from psycompare.dataset import Dataset
+from psycompare import __version__, contract
+from psycompare.schema import jsonschema as schemagen
+from psycompare.store.dataset import Dataset
 
 from .conftest import BUNDLED, Run
 
-SCHEMAS = Path(schemagen.__file__).parent / "schemas"
+SCHEMAS = Path(schemagen.__file__).parent.parent / "schemas"
 
 # every command that prints JSON, with the schema that describes it
 COMMANDS: list[tuple[str, list[str]]] = [
@@ -61,7 +62,7 @@ def test_shipped_schemas_are_what_the_generator_builds() -> None:
     built = schemagen.build()
     assert sorted(built) == sorted(p.name for p in SCHEMAS.glob("*.json"))
     for name, text in built.items():
-        assert (SCHEMAS / name).read_text("utf-8") == text, f"{name}: run python -m psycompare.schemagen"
+        assert (SCHEMAS / name).read_text("utf-8") == text, f"{name}: run python -m psycompare.schema.jsonschema"
 
 
 @pytest.mark.parametrize(("name", "argv"), COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, list) else v)
@@ -190,14 +191,14 @@ def test_schema_files_ship_in_the_wheel(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for name in [*contract.OUTPUT_SCHEMAS, *contract.DATA_SCHEMAS]:
         assert f"psycompare/schemas/{name}.json" in names
-    assert "psycompare/schemagen.py" in names
+    assert "psycompare/schema/jsonschema.py" in names
 
 
 def test_runtime_never_imports_jsonschema(tmp_path: Path) -> None:
     code = (
-        "import sys\nfrom psycompare.entry import main\n"
+        "import sys\nfrom psycompare.cli.entry import main\n"
         "try:\n    main(['status', 'mdma', '-f', 'json'])\nexcept SystemExit:\n    pass\n"
-        "print('jsonschema' in sys.modules, 'psycompare.schemagen' in sys.modules, file=sys.stderr)\n"
+        "print('jsonschema' in sys.modules, 'psycompare.schema.jsonschema' in sys.modules, file=sys.stderr)\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert r.stderr.strip().splitlines()[-1] == "False False"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from psycompare import config, output
-from psycompare.dataset import bundled_dir
+from psycompare.app import config, output
 from psycompare.render.fit import cut, lines
+from psycompare.store.dataset import bundled_dir
 
 from .conftest import Run
 
@@ -262,7 +262,7 @@ def test_config_colour_and_its_precedence(run: Run, tmp_path: Path, monkeypatch:
 
 
 def test_config_pager_sits_between_psycompare_pager_and_pager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from psycompare import pager
+    from psycompare.app import pager
 
     monkeypatch.setenv("PAGER", "more")
     assert pager.command() == "more"

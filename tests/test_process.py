@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from psycompare.render import DISCLAIMER
+from psycompare.render.formats import DISCLAIMER
 
 EXE = shutil.which("psycompare")
 pytestmark = pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
@@ -123,7 +123,7 @@ def test_read_only_cache_folder(tmp_path: Path) -> None:
 
 def test_processes_racing_on_a_cold_cache(tmp_path: Path) -> None:
     """Eight processes build and write the same cache at once: all answer right, the cache is whole."""
-    from psycompare.dataset import bundled_dir
+    from psycompare.store.dataset import bundled_dir
 
     data = tmp_path / "data"
     shutil.copytree(bundled_dir(), data)
@@ -169,13 +169,13 @@ def test_sigint_exits_130(tmp_path: Path) -> None:
     """A real SIGINT delivered while a command runs: exit 130, one line, no traceback."""
     code = (
         "import os, signal\n"
-        "from psycompare import views\n"
-        "orig = views.list_view\n"
+        "from psycompare.views import listing\n"
+        "orig = listing.index_list_view\n"
         "def slow(ds):\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "    return orig(ds)\n"
-        "views.list_view = slow\n"
-        "from psycompare.entry import main\n"
+        "listing.index_list_view = slow\n"
+        "from psycompare.cli.entry import main\n"
         "main(['list'])\n"
     )
     r = subprocess.run(
@@ -224,7 +224,7 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "Schedule I" in r.stdout and str(root) not in r.stdout
     r = subprocess.run(
-        [str(py), "-c", "import psycompare.dataset as d; print(d.bundled_dir())"],
+        [str(py), "-c", "import psycompare.store.dataset as d; print(d.bundled_dir())"],
         capture_output=True,
         text=True,
         cwd=work,

@@ -14,10 +14,10 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from psycompare import schema
-from psycompare.dataset import Dataset
-from psycompare.entry import main
-from psycompare.views import show_view
+from psycompare.cli.entry import main
+from psycompare.schema import rules as schema
+from psycompare.store.dataset import Dataset
+from psycompare.views.show import show_view
 
 from .conftest import MINIMAL_SOURCES
 

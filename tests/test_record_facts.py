@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from psycompare.schema import MIRROR_HOSTS, mirror_host, staging_host
+from psycompare.schema.rules import MIRROR_HOSTS, mirror_host, staging_host
 
 from .conftest import BUNDLED, Run
 
@@ -301,3 +301,23 @@ def test_data_validate_limits_a_locator_to_80_characters(run: Run, data_copy: Pa
     )
     code, out, err = run("data", "validate", str(data_copy))
     assert code != 0 and "locator" in out + err
+
+
+def test_compare_full_and_status_show_a_status_locator(run: Run, data_copy: Path) -> None:
+    rec = data_copy / "substances" / "mdma.toml"
+    text = rec.read_text("utf-8")
+    text = text.replace(
+        'sources = ["cfr-21-1308", "fda-crl-nda-215455", "fda-crl-release-2025-09-04"]',
+        'sources = ["cfr-21-1308", "fda-crl-nda-215455", "fda-crl-release-2025-09-04"]\nlocator = "section 1308.11(d)"',
+        1,
+    )
+    rec.write_text(text, "utf-8")
+    args = ("--no-bundled", "--data", str(data_copy))
+    code, out, err = run(*args, "compare", "mdma", "ketamine", "--full", "--fields", "status", "--format", "plain")
+    assert code == 0, err
+    assert re.search(r"\(see section 1308\.11\(d\) in \[\d+\]\)", " ".join(out.split()))
+    code, out, _ = run(*args, "compare", "mdma", "ketamine", "--full", "--fields", "status", "--format", "json")
+    values = json.loads(out)["rows"][0]["values"]["mdma"]
+    assert values[0]["locator"] == "section 1308.11(d)"
+    code, out, _ = run(*args, "status", "mdma", "-j", "US", "--format", "plain")
+    assert "(see section 1308.11(d) in [" in " ".join(out.split())

@@ -9,9 +9,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from psycompare import jurisdictions
-from psycompare.cli import app
-from psycompare.dataset import Dataset
+from psycompare.cli.typer_app import app
+from psycompare.query import jurisdiction as jurisdictions
+from psycompare.store.dataset import Dataset
 
 D = dt.date
 PRIMARY = {"label", "regulator", "rule", "trial", "registry", "sponsor"}

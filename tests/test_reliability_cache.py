@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from psycompare import index
-from psycompare.dataset import Dataset, default_cache_dir
+from psycompare.store import index
+from psycompare.store.dataset import Dataset, default_cache_dir
 
 from .conftest import Run, make_dir
 
@@ -316,14 +316,14 @@ def test_finding_23_interrupted_cache_writes_leave_no_temporary_files(
     monkeypatch.setattr(index, "_fill", real_fill)
     code = (
         "import os, signal, time, sys\n"
-        "from psycompare import index\n"
+        "from psycompare.store import index\n"
         "index._now = lambda: time.time_ns() + 60_000_000_000\n"
         "def fill(db, data):\n"
         "    db.execute('CREATE TABLE partly(x)')\n"
         "    os.kill(os.getpid(), getattr(signal, sys.argv[1]))\n"
         "    time.sleep(30)\n"
         "index._fill = fill\n"
-        "from psycompare.dataset import Dataset\n"
+        "from psycompare.store.dataset import Dataset\n"
         "Dataset().get('molly')\n"
     )
     for name in ("SIGTERM", "SIGHUP"):

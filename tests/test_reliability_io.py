@@ -20,15 +20,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from psycompare import schema
-from psycompare.dataset import Dataset
-from psycompare.entry import wants_debug
+from psycompare.app.output import Output, _columns, for_people
+from psycompare.cli.entry import wants_debug
 from psycompare.model import Source
-from psycompare.output import Output, _columns, for_people
 from psycompare.render import machine, markdown, plain
-from psycompare.safe_text import clean, csv_cell, md_link
-from psycompare.schema import is_http_url
-from psycompare.views import Block, Footnotes, Row, View
+from psycompare.schema import rules as schema
+from psycompare.schema.rules import is_http_url
+from psycompare.store.dataset import Dataset
+from psycompare.text import clean, csv_cell, md_link
+from psycompare.views.base import Block, Footnotes, Row, View
 from tests.conftest import BUNDLED, MINIMAL_RECORD, Run, make_dir
 
 EXE = shutil.which("psycompare")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from psycompare import schema
-from psycompare.loader import load_record
-from psycompare.validate import validate_dirs
+from psycompare.schema import rules as schema
+from psycompare.store.files import load_record
+from psycompare.store.validate import validate_dirs
 
 from .conftest import MINIMAL_RECORD, make_dir
 

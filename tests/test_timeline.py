@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from psycompare import history, schema
-from psycompare.dataset import Dataset
+from psycompare.query import history
+from psycompare.schema import rules as schema
+from psycompare.store.dataset import Dataset
 
 from .conftest import BUNDLED, Run
 

@@ -1,5 +1,5 @@
 """Allow ``python -m psycompare``."""
 
-from psycompare.entry import main
+from psycompare.cli.entry import main
 
 main()

@@ -1,7 +1,7 @@
 """The machine-output contract: the `meta` object, the jsonl streams, the schema names.
 
 Light on purpose (no imports): it runs on every JSON/TOML call. The JSON Schemas
-themselves are files in ``psycompare/schemas/`` (built by ``schemagen.py``).
+themselves are files in ``psycompare/schemas/`` (built by ``schema/jsonschema.py``).
 """
 
 from __future__ import annotations

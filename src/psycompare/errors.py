@@ -10,7 +10,8 @@ class ExitCode(IntEnum):
     """Every exit code psycompare uses. Documented in the README."""
 
     OK = 0
-    NOT_FOUND = 1  # unknown substance, or invalid / unreadable data
+    ERROR = 1  # any failure: invalid or unreadable data, no search match, output not written, a bug
+    NOT_FOUND = 1  # an unknown substance (the same code as ERROR: an alias, for readers of the code)
     USAGE = 2  # bad option, bad argument value
     INTERRUPTED = 130  # Ctrl-C
 
@@ -25,7 +26,7 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        from psycompare.safe_text import clean  # a file name or key can carry escapes too
+        from psycompare.text import clean  # a file name or key can carry escapes too
 
         return clean(f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}")
 
@@ -33,16 +34,18 @@ class Problem(NamedTuple):
 class PsycompareError(Exception):
     """Base class for errors a user can cause; ``str()`` is one line for stderr."""
 
-    exit_code: ExitCode = ExitCode.NOT_FOUND
+    exit_code: ExitCode = ExitCode.ERROR
 
 
 class NotFoundError(PsycompareError):
     """A name that resolves to no substance."""
 
+    exit_code = ExitCode.NOT_FOUND
+
     def __init__(self, name: str, suggestions: list[str]) -> None:
         self.name = name
         self.suggestions = suggestions
-        from psycompare.safe_text import clean
+        from psycompare.text import clean
 
         shown = clean(name if len(name) <= 60 else name[:57] + "...")
         msg = f"unknown substance '{shown}'"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from psycompare.views import View
+from psycompare.views.base import View
 
 
 def render_json(view: View, meta: dict[str, Any] | None = None, ascii_only: bool = False) -> str:
@@ -30,7 +30,7 @@ def render_jsonl(view: View, key: str, ascii_only: bool = False) -> str:
 def render_csv(view: View) -> str:
     import csv
 
-    from psycompare.safe_text import csv_cell
+    from psycompare.text import csv_cell
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

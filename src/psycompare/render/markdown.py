@@ -6,10 +6,10 @@ escaped so `_`, `*` and HTML stay literal, links only as ``<https://...>`` autol
 
 from __future__ import annotations
 
-from psycompare.render import DISCLAIMER
+from psycompare.render.formats import DISCLAIMER
 from psycompare.render.plain import is_heading, row_suffix
-from psycompare.safe_text import md_link, md_text
-from psycompare.views import Cell, View
+from psycompare.text import md_link, md_text
+from psycompare.views.base import Cell, View
 
 
 def text(value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycompare.views import Block, Cell, Footnotes, Row, View, marker
+from psycompare.views.base import Block, Cell, Footnotes, Row, View, marker
 
 
 def row_suffix(row: Row) -> str:
@@ -191,7 +191,7 @@ def _fields(block: Block, width: int) -> list[str]:
 def compact_source_lines(sources: list[tuple[int, Any]], width: int, indent: str = "") -> list[str]:
     """A summary's sources as ``[n] where`` pointers (the PMID or the host), as many to a line
     as fit; `--full` and `sources NAME` give titles and links."""
-    from psycompare.views import where_short
+    from psycompare.views.base import where_short
 
     lines: list[str] = []
     line = indent

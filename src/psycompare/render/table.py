@@ -14,10 +14,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from psycompare.encoding import fit_encoding
 from psycompare.errors import StdoutClosed
-from psycompare.output import fit_encoding
 from psycompare.render.plain import compact_source_lines, flat, is_heading, row_suffix, source_line
-from psycompare.views import Block, Cell, View
+from psycompare.views.base import Block, Cell, View
 
 MIN_COLUMN = 24  # below this a side-by-side column is unreadable: stack instead
 SHORT_CELL = 16  # a grid column whose cells are all this short never wraps

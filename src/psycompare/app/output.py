@@ -1,0 +1,309 @@
+"""Where output goes and how it looks: the one place that knows about TTYs, colour and formats."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING
+
+from psycompare.encoding import fit_encoding
+from psycompare.errors import StdoutClosed, UsageError, WriteError
+from psycompare.render.formats import DISCLAIMER, FORMATS
+
+if TYPE_CHECKING:  # error lines are written through this module: keep it light
+    from datetime import date
+
+    from psycompare.views.base import View
+
+
+class Output:
+    """Decides the format and colour once, then writes views."""
+
+    def __init__(
+        self,
+        fmt: str | None,
+        no_color: bool = False,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
+        pager: bool = True,
+        info: Callable[[], dict[str, str] | None] | None = None,
+        color: str | None = None,
+    ) -> None:
+        self.info = info  # the dataset's version and date, asked only by machine formats
+        out = stdout or sys.stdout
+        if out is None:  # started with stdout closed (`>&-`)
+            raise WriteError("output", "stdout is closed", stdout=True)
+        self.stdout: IO[str] = out
+        self.stderr = stderr or sys.stderr  # None when stderr is closed: notes are then dropped
+        self.tty = _isatty(self.stdout)
+        if fmt is not None and fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
+        self.format = fmt or ("table" if self.tty else "plain")
+        env = os.environ
+        dumb = env.get("TERM") == "dumb"
+        if no_color:
+            mode = "never"
+        else:
+            from psycompare.app.config import color_mode
+
+            mode = color_mode(color)
+        # --color always as git has it: colour even into a pipe; auto: a terminal, unless NO_COLOR
+        # (no-color.org: only a non-empty value) or TERM=dumb
+        self.color = mode == "always" or (mode == "auto" and self.tty and not env.get("NO_COLOR") and not dumb)
+        self.encoding = (getattr(self.stdout, "encoding", None) or "utf-8").lower()
+        # a dumb terminal cannot run less (it stops on "terminal is not fully functional")
+        self.pager = pager and self.tty and not dumb and self.format in ("table", "plain", "markdown")
+
+    def _write(self, text: str) -> None:
+        self.stdout.write(fit_encoding(text, self.encoding))
+        self.stdout.flush()
+
+    def emit(self, view: View, disclaimer: bool = True, command: str = "") -> None:
+        """Write a view in the chosen format; human formats get the short disclaimer.
+
+        ``command`` names the command in the `meta` of JSON and TOML and picks the list
+        that `jsonl` streams (a command without one rejects jsonl before printing).
+        """
+        if self.format == "jsonl":
+            from psycompare.contract import STREAMS
+
+            if command not in STREAMS:
+                raise UsageError(f"--format jsonl is for list-shaped output; use json for {command or 'this command'}")
+        if self.format in ("table", "plain", "markdown"):
+            view = for_people(view)
+        try:
+            self._emit(view, command)
+        except BrokenPipeError:
+            raise StdoutClosed from None
+        except OSError as exc:  # a full disk, an I/O error: the user's problem, not a bug
+            raise WriteError("output", exc, stdout=True) from exc
+        if disclaimer and self.format in ("table", "plain"):
+            self.note(DISCLAIMER)
+        if self.format in ("table", "plain"):
+            old = self.dataset_age_note()
+            if old:
+                self.note(old)
+
+    def dataset_age_note(self) -> str:
+        """A warning when the dataset is dated more than 12 months before today, else ""."""
+        from psycompare.errors import PsycompareError
+
+        try:
+            info = self.info() if self.info else None
+        except PsycompareError:
+            return ""
+        if not info or not info.get("date"):
+            return ""
+        from datetime import date
+
+        try:
+            dated = date.fromisoformat(info["date"])
+        except ValueError:
+            return ""
+        now = today()
+        months = (now.year - dated.year) * 12 + now.month - dated.month - (now.day < dated.day)
+        if months <= 12:
+            return ""
+        return (
+            f"psycompare: this dataset is dated {dated.isoformat()}, {months} months ago; facts may have changed "
+            "since (update: pip install -U psycompare; what changed: psycompare changes)"
+        )
+
+    def _emit(self, view: View, command: str) -> None:
+        fmt = self.format
+        if fmt in ("table", "plain", "markdown") and self.pager:
+            from psycompare.app import pager
+
+            text = self._human(view, pager.terminal_width())
+            if pager.page(text, self.stdout):
+                return
+            self._write(text)
+        elif fmt == "table":
+            from psycompare.render import table
+
+            with _rich_safe_env():
+                table.render(view, self.stdout, self.color, width=_columns(), force_terminal=self.color or None)
+        elif fmt in ("plain", "markdown"):
+            self._write(self._human(view, None))
+        else:
+            from psycompare.render import machine
+
+            if fmt == "csv":
+                text = machine.render_csv(view)
+            else:
+                from psycompare.contract import STREAMS, meta
+
+                head = meta(command, self.info() if self.info else None)
+                ascii_only = not _is_utf(self.encoding)
+                if fmt == "jsonl":
+                    text = machine.render_jsonl(view, STREAMS[command], ascii_only=ascii_only)
+                elif fmt == "json":
+                    text = machine.render_json(view, head, ascii_only=ascii_only)
+                else:
+                    text = machine.render_toml(view, head)
+            write_data(self.stdout, text, fmt)
+
+    def _human(self, view: View, width: int | None) -> str:
+        """A human format as one string (what a pager is given)."""
+        fmt = self.format
+        if fmt == "table":
+            import io
+
+            from psycompare.render import table
+
+            buf = io.StringIO()
+            with _rich_safe_env():
+                table.render(view, buf, self.color, width=_columns() or width, force_terminal=self.color)
+            return buf.getvalue()
+        if fmt == "plain":
+            from psycompare.render import plain
+
+            return plain.render(view, width=min(_columns() or width or 100, 120))
+        from psycompare.render import markdown
+
+        return markdown.render(view)
+
+    def note(self, text: str) -> None:
+        """A line for people on stderr (never mixed into stdout)."""
+        write_err(self.stderr, text)
+
+
+def today() -> date:
+    """Today's date (a function, so tests can set it)."""
+    from datetime import date
+
+    return date.today()
+
+
+def for_people(view: View) -> View:
+    """Data is never code for the terminal: clean every string a human format shows.
+
+    The one choke point for table, plain and markdown: block titles, columns, cells
+    (str or lists of str), row origins, footnote sources and the heading go through
+    `safe_text.clean_tree` (controls made visible, line breaks in data become spaces).
+    """
+    from psycompare.text import clean, clean_tree
+
+    view._blocks = clean_tree(view.blocks)
+    view.footnotes = clean_tree(view.footnotes)
+    if isinstance(getattr(view, "heading", None), str):
+        view.heading = clean(view.heading)
+    return view
+
+
+def _is_utf(encoding: str) -> bool:
+    return encoding.lower().replace("-", "").replace("_", "").startswith("utf")
+
+
+def _toml_escape(c: str) -> str:
+    n = ord(c)
+    return f"\\u{n:04x}" if n <= 0xFFFF else f"\\U{n:08x}"
+
+
+def write_data(stream: IO[str], text: str, fmt: str) -> None:
+    """Write machine output whole, whatever the stream's encoding.
+
+    On a stream that is not UTF-8 (``PYTHONIOENCODING=ascii``, ``LC_ALL=C``), JSON is
+    already ASCII (``ensure_ascii``), TOML escapes non-ASCII characters as ``\\uXXXX``
+    (inside strings, the only place tomli-w writes them), and CSV, which has no
+    escapes, is written as UTF-8 bytes to the underlying buffer.
+    """
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    if not _is_utf(encoding) and not text.isascii():
+        if fmt == "toml":
+            text = "".join(c if c.isascii() else _toml_escape(c) for c in text)
+        elif fmt == "json":
+            import json
+
+            text = json.dumps(json.loads(text), ensure_ascii=True, indent=2) + "\n"
+        else:
+            buffer = getattr(stream, "buffer", None)
+            if buffer is not None:
+                try:
+                    stream.flush()
+                    buffer.write(text.encode("utf-8"))
+                    buffer.flush()
+                except BrokenPipeError:
+                    raise StdoutClosed from None
+                except OSError as exc:
+                    raise WriteError("output", exc, stdout=True) from exc
+                return
+            text = text.encode(encoding, "replace").decode(encoding)
+    write_out(stream, text)
+
+
+def write_out(stream: IO[str] | None, text: str) -> None:
+    """Write data to stdout as is; a closed pipe becomes StdoutClosed, a failed write WriteError."""
+    if stream is None:
+        if text:
+            raise WriteError("output", "stdout is closed", stdout=True)
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise StdoutClosed from None
+    except OSError as exc:
+        raise WriteError("output", exc, stdout=True) from exc
+
+
+def write_err(stream: IO[str] | None, text: str) -> None:
+    """Write one line to stderr, safe for any encoding and any string; never fails.
+
+    A closed stderr (``2>&-``, ``sys.stderr`` is None) or a failing one loses the
+    line but never turns a successful call into a failed one.
+    """
+    if stream is None:
+        return
+    from psycompare.text import clean
+
+    enc = getattr(stream, "encoding", None) or "utf-8"
+    line = clean(text).encode(enc, "backslashreplace").decode(enc, "replace")
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+_DIGITS = frozenset("0123456789")
+
+
+def _columns() -> int | None:
+    """COLUMNS when it is plain ASCII digits and > 0 (at least 40); None lets the terminal decide.
+
+    ``str.isdigit`` would accept ``²`` or Arabic-Indic digits; 0 or a negative value is
+    ignored rather than giving zero-width columns.
+    """
+    raw = os.environ.get("COLUMNS", "")
+    return max(int(raw), MIN_COLUMNS) if _positive(raw) else None
+
+
+@contextlib.contextmanager
+def _rich_safe_env() -> Iterator[None]:
+    """Rich reads COLUMNS and LINES itself and takes 0 or "²" at face value (zero-width
+    columns, a ValueError): hide values that are not plain positive numbers from it."""
+    bad = {k: v for k in ("COLUMNS", "LINES") if (v := os.environ.get(k)) is not None and not _positive(v)}
+    for k in bad:
+        del os.environ[k]
+    try:
+        yield
+    finally:
+        os.environ.update(bad)
+
+
+def _positive(raw: str) -> bool:
+    """Plain ASCII digits (at most 6) with a value above 0."""
+    return bool(raw) and len(raw) <= 6 and set(raw) <= _DIGITS and int(raw) > 0
+
+
+MIN_COLUMNS = 40

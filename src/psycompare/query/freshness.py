@@ -1,0 +1,91 @@
+"""Freshness: which facts are older than the dataset they ship in (``psycompare data stale``)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from psycompare.errors import Problem
+from psycompare.schema import rules as schema
+from psycompare.store.files import load_info, load_record
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+DEFAULT_MONTHS = 12
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Calendar months from ``earlier`` to ``later`` (2024-04-24 to 2026-11-21 is 31)."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def _months_before(ref: date, months: int) -> date:
+    y, m = divmod(ref.year * 12 + ref.month - 1 - months, 12)
+    day = ref.day
+    while True:
+        try:
+            return date(y, m + 1, day)
+        except ValueError:  # 29-31 in a shorter month
+            day -= 1
+
+
+def is_stale(as_of: date, ref: date, months: int = DEFAULT_MONTHS) -> bool:
+    """True when ``as_of`` is more than ``months`` months before ``ref``."""
+    return as_of < _months_before(ref, months)
+
+
+def age_note(as_of: date | None, ref: date | None, months: int = DEFAULT_MONTHS) -> str:
+    """``as of 2024-04-24, 31 months before this dataset`` for a stale date, else ""."""
+    if as_of is None or ref is None or not is_stale(as_of, ref, months):
+        return ""
+    return f"as of {as_of.isoformat()}, {months_between(as_of, ref)} months before this dataset"
+
+
+def parse_age(text: str) -> int:
+    """``12m``, ``18m``, ``2y`` (or a bare number of months) -> months; ValueError otherwise."""
+    t = text.strip().lower()
+    unit = t[-1:] if t[-1:] in ("m", "y") else "m"
+    digits = t[:-1] if t[-1:] in ("m", "y") else t
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 4:
+        raise ValueError(f"expected an age such as 12m or 2y, got {text!r}")
+    return int(digits) * (12 if unit == "y" else 1)
+
+
+def reference_date(dirs: list[Path]) -> date | None:
+    """The dataset date the ages are measured against: the latest ``dataset.toml`` date."""
+    dates = [info.date for d in dirs for info in [load_info(d / "dataset.toml")[0]] if info is not None]
+    return max(dates) if dates else None
+
+
+def stale_facts(dirs: list[Path], ref: date, months: int = DEFAULT_MONTHS) -> list[Problem]:
+    """Every fact in the records whose as-of date (its own, else the record's reviewed date) is stale."""
+    out: list[Problem] = []
+    for d in dirs:
+        sub = d / "substances"
+        try:
+            names = sorted(n for n in os.listdir(sub) if n.endswith(".toml"))
+        except OSError:
+            continue
+        for name in names:
+            path = sub / name
+            fields, _, _, text = load_record(path, str(d), partial=True)
+            if fields is None:
+                continue  # `data validate` reports broken records
+            locator = schema.Locator(text)
+            reviewed = fields.get("reviewed")
+            for sec in schema.SECTIONS:
+                value = fields.get(sec.attr)
+                items: list[Any] = list(value or ()) if sec.many else ([value] if value is not None else [])
+                for i, item in enumerate(items):
+                    own = getattr(item, "as_of", None)
+                    when = own or reviewed
+                    if when is None or not is_stale(when, ref, months):
+                        continue
+                    where: schema.Path_ = (sec.key, i) if sec.many else (sec.key,)
+                    where = (*where, "as_of") if own else ("reviewed",)
+                    line, col = locator.find(where)
+                    msg = f"as of {when.isoformat()} ({months_between(when, ref)} months old)"
+                    out.append(Problem(str(path), line, col, schema.dotted(where), msg))
+    return out
