@@ -1,3 +1,4 @@
+# Over 500 lines: one short function per command (both parsers call them), plus changes and config; to split later.
 """What each command does, free of any CLI framework: parsed options in, output out.
 
 Both front ends call these functions: the Typer app (`cli/typer_app.py`) and the argv fast
@@ -139,8 +140,8 @@ def list_(
     if not view.data["substances"] and out.format in ("table", "plain"):  # as search and grep: exit 1
         out.note("psycompare: no substance matches these filters")
         return ExitCode.NOT_FOUND
-    out.emit(view, command="list")
-    return ExitCode.OK if view.data["substances"] else ExitCode.NOT_FOUND
+    out.emit(view, command="list")  # a machine format prints its empty list: exit 0
+    return ExitCode.OK
 
 
 def _wide(out: Output, wide: bool) -> bool:
@@ -328,7 +329,8 @@ def interactions(
 def export(
     s: Session, names: Sequence[str] = (), fmt: str = "toml", out_dir: Path | None = None, force: bool = False
 ) -> None:
-    """Records to stdout, or added to a data directory (existing files kept unless ``force``)."""
+    """Records to stdout, or added to a data directory (existing files kept unless ``force``); the
+    whole dataset (no names) takes its partners and interaction rules along."""
     from psycompare.app.output import write_data, write_err
     from psycompare.store import export as exp
 
@@ -338,7 +340,7 @@ def export(
     subs = s.load(names) if names else [ds.load(i) for i in ds.ids()]
     if out_dir is not None:
         out = os.path.expanduser(os.fspath(out_dir))
-        done = exp.write_dir(ds, subs, out, force=force)
+        done = exp.write_dir(ds, subs, out, force=force, whole=not names)
         write_err(
             sys.stderr, f"wrote {done.records} record(s) to {out}; {done.sources_added} source(s) added to sources.toml"
         )
@@ -349,7 +351,7 @@ def export(
                 + ", ".join(done.sources_kept[:5]),
             )
         return
-    write_data(sys.stdout, exp.dumps(ds, subs, fmt), fmt)
+    write_data(sys.stdout, exp.dumps(ds, subs, fmt, whole=not names), fmt)
 
 
 def _data_dirs(s: Session, dirs: Sequence[Path]) -> list[Path]:

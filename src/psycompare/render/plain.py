@@ -86,11 +86,14 @@ def _wrapped_rows(block: Block, width: int) -> list[str]:
 
     rows = [[flat(c) for c in r.cells] for r in block.rows]
     for cells, r in zip(rows, block.rows, strict=True):
-        cells[-1] += row_suffix(r)
+        cells[-1] += row_suffix(r).replace(" ", "\u00a0")  # markers and age notes stay whole
     kept, sizes = fit.widths(block.columns, rows, width, 2)
     lines = ["  ".join(block.columns[i].ljust(w) for i, w in zip(kept, sizes, strict=True)).rstrip()]
     for cells in rows:
-        cols = [_wrap(cells[i], w, "", "", floor=1) for i, w in zip(kept, sizes, strict=True)]
+        cols = [
+            [x.replace("\u00a0", " ") for x in _wrap(cells[i], w, "", "", floor=1)]
+            for i, w in zip(kept, sizes, strict=True)
+        ]
         for k in range(max(len(c) for c in cols)):
             parts = [(c[k] if k < len(c) else "").ljust(w) for c, w in zip(cols, sizes, strict=True)]
             lines.append("  ".join(parts).rstrip())

@@ -76,14 +76,14 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def dumps(ds: Dataset, subs: list[model.Substance], fmt: str) -> str:
+def dumps(ds: Dataset, subs: list[model.Substance], fmt: str, whole: bool = False) -> str:
     """One document: ``{"substances": [...], "sources": {...}}`` (plus the dataset info)."""
     doc: dict[str, Any] = {}
     info = ds.info()
     if info is not None:
         doc["dataset"] = {"version": info.version, "date": info.date}
     doc["substances"] = [schema.record_to_dict(s) for s in subs]
-    partners, rules, cited = interaction_docs(ds)
+    partners, rules, cited = interaction_docs(ds) if whole else ({}, {}, [])
     doc["sources"] = _registry(ds, subs, cited)
     if partners:
         doc["partners"] = partners
@@ -107,7 +107,7 @@ class Written(NamedTuple):
     info_written: bool
 
 
-def write_dir(ds: Dataset, subs: list[model.Substance], out: str, force: bool = False) -> Written:
+def write_dir(ds: Dataset, subs: list[model.Substance], out: str, force: bool = False, whole: bool = False) -> Written:
     """Add records to a data directory (``substances/ID.toml``, ``sources.toml``, ``dataset.toml``).
 
     Nothing there is lost: an existing record file is replaced only with ``force``
@@ -126,7 +126,9 @@ def write_dir(ds: Dataset, subs: list[model.Substance], out: str, force: bool = 
             for name in names:
                 if subdir.exists(name):
                     raise UsageError(f"{subdir.shown(name)} already exists; use --force to replace it")
-        partners, rules, cited = interaction_docs(ds)
+        # the whole dataset (a snapshot to diff against) takes the interaction data along; a
+        # few records added to an overlay do not (the rules would repeat the bundled ones)
+        partners, rules, cited = interaction_docs(ds) if whole else ({}, {}, [])
         registry = _registry(ds, subs, cited)
         added, kept = _merge_sources(root, registry, MAX_FILE_BYTES)
         for sub, name in zip(subs, names, strict=True):

@@ -354,4 +354,4 @@ def _hint(subs: list[model.Substance], full: bool) -> str:
     ids = " ".join(s.id for s in subs)
     if full:
         return f"More: psycompare show {subs[0].id} (everything), psycompare sources {ids}"
-    return f"More: psycompare compare {ids} --full (every row, sources in full)"
+    return f"More: psycompare compare {ids} --full (every row)"
