@@ -72,7 +72,7 @@ def test_a_property_rule_reaches_its_members_and_says_so(run: Run, tmp_path: Pat
     assert pair["severity"] == "major"
     rule = pair["rules"][0]
     assert rule["via"] == ["test-releaser", "test-inhibitors", "test-broad"]
-    code, out, err = run("--data", str(overlay), "interactions", "mdma", "testil", "--format", "plain")
+    code, out, err = run("--data", str(overlay), "interactions", "mdma", "testil", "--format", "plain", "--full")
     flat = " ".join(out.split())
     assert "via property: test releasers" in flat and "class: test inhibitors" in flat
 

@@ -546,6 +546,11 @@ def grading_problems(
     for r in data.rules:
         by_other.setdefault((r.a, r.effect), []).append(r)
         by_other.setdefault((r.b, r.effect), []).append(r)
+
+    def flag(i: int, message: str) -> None:
+        line, col = locate(file, ("rule", i, "severity"))
+        out.append(Problem(file, line, col, f"rule[{i}].severity", message))
+
     for r in mine:
         i = index.get((r.a, r.b, r.effect, r.setting))
         if i is None or r.grading_note:
@@ -553,17 +558,11 @@ def grading_problems(
         if r.severity != "none":
             floor = severity_floor(f"{r.text}. {r.management}")
             if floor is not None and RANK[r.severity] < RANK[floor[0]]:
-                line, col = locate(file, ("rule", i, "severity"))
-                out.append(
-                    Problem(
-                        file,
-                        line,
-                        col,
-                        f"rule[{i}].severity",
-                        f"{r.severity!r} is below the scale: its text says {floor[1]!r}, "
-                        f"which is at least {floor[0]!r} (docs/schema.md, severity); raise it, or say in "
-                        "grading_note why those words do not set its grade",
-                    )
+                flag(
+                    i,
+                    f"{r.severity!r} is below the scale: its text says {floor[1]!r}, "
+                    f"which is at least {floor[0]!r} (docs/schema.md, severity); raise it, or say in "
+                    "grading_note why those words do not set its grade",
                 )
         for me, other in ((r.a, r.b), (r.b, r.a)):
             p = data.partners.get(me) or data.substance_classes.get(me)
@@ -573,17 +572,10 @@ def grading_problems(
             for wider in by_other.get((other, r.effect), ()):
                 g = wider.b if wider.a == other else wider.a
                 if g != me and g in groups and RANK[wider.severity] > RANK[r.severity]:
-                    line, col = locate(file, ("rule", i, "severity"))
-                    out.append(
-                        Problem(
-                            file,
-                            line,
-                            col,
-                            f"rule[{i}].severity",
-                            f"{r.severity!r} is milder than the {wider.severity!r} rule {wider.a} + {wider.b} "
-                            f"that {me} falls under (via {' > '.join(groups[g])}); "
-                            "raise it, or say why in grading_note",
-                        )
+                    flag(
+                        i,
+                        f"{r.severity!r} is milder than the {wider.severity!r} rule {wider.a} + {wider.b} "
+                        f"that {me} falls under (via {' > '.join(groups[g])}); raise it, or say why in grading_note",
                     )
                     break
     return out

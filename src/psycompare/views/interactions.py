@@ -100,8 +100,9 @@ def _what(data: InteractionData, p: Pair) -> str:
     top = p.hits[0]
     r = top.rule
     what = r.short or words(r.effect)
-    if top.via:
-        what += f" (via {', '.join(_name(data, c) for c in top.via)})"
+    groups = [_name(data, side) for side, me in ((top.left, p.a.id), (top.right, p.b.id)) if side != me]
+    if groups:  # the groups the rule names (the whole path is in --full)
+        what += f" (via {' and '.join(groups)})"
     more = len(p.hits) - 1
     return what + (f"; +{more} more rule{'s' if more > 1 else ''}" if more else "")
 
