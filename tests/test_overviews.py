@@ -207,7 +207,8 @@ def test_color_bad_value_is_a_usage_error(run: Run) -> None:
 
 def test_severity_has_a_colour_and_a_word(run: Run) -> None:
     out = run("--color", "always", "interactions", "mdma", "maoi", "-f", "table")[1]
-    assert "\x1b[31m" in out and "major" in ANSI.sub("", out)
+    red = re.search(r"\x1b\[(?:1;)?31m(contraindicated|major)\x1b", out)  # red, and the word itself
+    assert red and red.group(1) in ANSI.sub("", out)
 
 
 def test_auto_colour_on_a_terminal_unless_no_color_or_dumb(monkeypatch: pytest.MonkeyPatch) -> None:
