@@ -21,6 +21,9 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.delenv("PSYCOMPARE_DATA", raising=False)
     monkeypatch.delenv("PSYCOMPARE_DEBUG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # the terminal a test runs in must not change its output (audit 3.6: COLUMNS=60 broke a test)
+    for name in ("COLUMNS", "LINES", "PAGER", "PSYCOMPARE_PAGER", "TERM"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

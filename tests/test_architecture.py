@@ -67,3 +67,40 @@ def test_readme_library_names() -> None:
     ds = Dataset()
     assert interactions.for_pair(ds, "mdma", "nardil").severity
     assert callable(history.status_on)
+
+
+def test_hot_json_call_loads_only_its_own_rooms(tmp_path: Path) -> None:
+    """`status -f json` loads its view and nothing human: no Typer, Click or Rich, no table
+    renderer, no pager, no other command's view (a static contract cannot see lazy doors)."""
+    from .test_fastpath import modules_after
+
+    watch = (
+        "typer",
+        "click",
+        "rich",
+        "psycompare.render.table",
+        "psycompare.render.plain",
+        "psycompare.app.pager",
+        "psycompare.cli.typer_app",
+        "psycompare.views.show",
+        "psycompare.views.compare",
+        "psycompare.views.listing",
+        "psycompare.text",
+    )
+    modules_after(["status", "mdma", "--format", "json"], tmp_path, watch)  # builds the index cache (reads text rules)
+    assert modules_after(["status", "mdma", "--format", "json"], tmp_path, watch) == "[]"
+
+
+def test_old_flat_module_names_alias_their_new_homes() -> None:
+    """One release of grace for code written against the flat layout (audit 4.1, public API)."""
+    import importlib
+    import sys
+
+    sys.modules.pop("psycompare.dataset", None)
+    with pytest.warns(DeprecationWarning, match=r"psycompare\.dataset is now psycompare\.store\.dataset"):
+        old = importlib.import_module("psycompare.dataset")
+    assert old is importlib.import_module("psycompare.store.dataset")
+    for flat, new in psycompare._MOVED.items():
+        sys.modules.pop(f"psycompare.{flat}", None)
+        with pytest.warns(DeprecationWarning):
+            assert importlib.import_module(f"psycompare.{flat}") is importlib.import_module(f"psycompare.{new}")

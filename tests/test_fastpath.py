@@ -158,6 +158,7 @@ GLOBALS = ["--no-color", "--no-bundled", "--data", str(BUNDLED), f"--data={BUNDL
     st.sampled_from(COMMANDS),
     st.lists(st.one_of(st.sampled_from(NAMES + VALUES + OPTIONS), st.text(max_size=8)), max_size=6),
 )
+@pytest.mark.slow
 def test_generated_lines_print_the_same_either_way(head: list[str], command: str, tail: list[str]) -> None:
     argv = [*head, command, *tail]
     assert call(argv, True) == call(argv, False), argv

@@ -176,6 +176,7 @@ def test_jsonl_is_refused_for_documents_that_are_not_lists(run: Run) -> None:
     assert code == 2 and out == "" and "jsonl" in err
 
 
+@pytest.mark.slow
 def test_schema_files_ship_in_the_wheel(tmp_path: Path) -> None:
     """A normal (non-editable) build carries the schemas; `psycompare schema` then reads them from the wheel."""
     root = Path(__file__).resolve().parent.parent

@@ -55,6 +55,7 @@ def test_head_pipe_is_quiet(tmp_path: Path) -> None:
 ALL = "mdma ketamine esketamine psilocybin lsd sertraline paroxetine"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["table", "plain", "json", "csv", "markdown", "toml"])
 def test_reader_leaving_early_is_exit_0(tmp_path: Path, fmt: str) -> None:
     """Lots of output into `head`: quiet, status 0 (test_cli fakes the failing write for every format)."""
@@ -93,6 +94,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
     ],
     ids=lambda e: ",".join(f"{k}={v}" for k, v in e.items()),
 )
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["plain", "table", "markdown"])
 def test_odd_environments(tmp_path: Path, env: dict[str, str], fmt: str) -> None:
     r = sh(f"psycompare show lsd --format {fmt} | cat", tmp_path, **env)
@@ -121,6 +123,7 @@ def test_read_only_cache_folder(tmp_path: Path) -> None:
         cache.chmod(0o700)
 
 
+@pytest.mark.slow
 def test_processes_racing_on_a_cold_cache(tmp_path: Path) -> None:
     """Eight processes build and write the same cache at once: all answer right, the cache is whole."""
     from psycompare.store.dataset import bundled_dir
@@ -189,6 +192,7 @@ def test_sigint_exits_130(tmp_path: Path) -> None:
     assert r.stderr.strip() == "psycompare: interrupted"
 
 
+@pytest.mark.slow
 def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
     """Build the wheel, install it (no deps, no network) into a fresh venv, run it from a temp folder."""
     root = Path(__file__).resolve().parents[1]

@@ -37,3 +37,73 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_PUBLIC])
+
+
+# The flat module names from before the layer packages, kept for one release as aliases of their
+# new homes: `import psycompare.dataset` gives `psycompare.store.dataset` itself (one module
+# object, so monkeypatching either name patches both) with a DeprecationWarning. The finder sits
+# last on sys.meta_path: only a name no file answers reaches it. `schema`, `views` and `cli`
+# are packages now, so their old flat contents are only under the new names.
+_MOVED = {
+    "safe_text": "text",
+    "schemagen": "schema.jsonschema",
+    "loader": "store.files",
+    "index": "store.index",
+    "dataset": "store.dataset",
+    "interactions": "store.interactions",
+    "validate": "store.validate",
+    "safe_write": "store.writer",
+    "export": "store.export",
+    "template": "store.template",
+    "completeness": "store.completeness",
+    "jurisdictions": "query.jurisdiction",
+    "history": "query.history",
+    "stale": "query.freshness",
+    "overview": "views.listing",
+    "compare_view": "views.compare",
+    "timeline_view": "views.timeline",
+    "interaction_view": "views.interactions",
+    "diff": "views.diff",
+    "commands": "app.commands",
+    "output": "app.output",
+    "pager": "app.pager",
+    "entry": "cli.entry",
+    "fastpath": "cli.fastpath",
+}
+
+
+class _MovedModules:
+    """A meta path finder and loader for the names in `_MOVED` (see above)."""
+
+    @classmethod
+    def find_spec(cls, name: str, path: object = None, target: object = None) -> object:
+        head, _, old = name.partition(".")
+        if head != "psycompare" or old not in _MOVED:
+            return None
+        from importlib.machinery import ModuleSpec
+
+        return ModuleSpec(name, cls)  # type: ignore[arg-type]
+
+    @staticmethod
+    def create_module(spec: object) -> object:
+        import warnings
+        from importlib import import_module
+
+        old = spec.name  # type: ignore[attr-defined]
+        new = "psycompare." + _MOVED[old.partition(".")[2]]
+        warnings.warn(f"{old} is now {new} (docs/architecture.md)", DeprecationWarning, stacklevel=2)
+        return import_module(new)
+
+    @staticmethod
+    def exec_module(module: object) -> None:
+        pass
+
+
+def _install_moved_finder() -> None:
+    import sys  # always loaded: no cost
+
+    if not any(f is _MovedModules for f in sys.meta_path):  # type: ignore[comparison-overlap]
+        sys.meta_path.append(_MovedModules)  # type: ignore[arg-type]
+
+
+_install_moved_finder()

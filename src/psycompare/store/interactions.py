@@ -736,10 +736,20 @@ class Cell(NamedTuple):
     severity: str | None  # None: a gap (no reviewed entry)
 
 
+# Properties that are also groups of medicines a person takes (they were classes before
+# properties existed): coverage counts them beside the classes. Other properties (serotonergic,
+# sympathomimetic, mao-inhibitor...) restate classes from the mechanism side and are not counted
+# twice.
+COVERAGE_PROPERTIES = ("cns-depressants", "qt-prolonging", "cyp2d6-inhibitors", "cyp3a4-inhibitors", "cyp3a4-inducers")
+
+
 def group_ids(data: InteractionData) -> list[str]:
-    """Classes, and the properties some partner drug or class has: the columns of coverage."""
-    used = {c for p in data.partners.values() if p.kind in ("drug", "class") for c in p.properties}
-    return [p.id for p in data.partners.values() if p.kind == "class" or (p.kind == "property" and p.id in used)]
+    """The columns of coverage: every class, and the properties that are groups of medicines."""
+    return [
+        p.id
+        for p in data.partners.values()
+        if p.kind == "class" or (p.kind == "property" and p.id in COVERAGE_PROPERTIES)
+    ]
 
 
 def coverage(ds: Dataset, data: InteractionData) -> tuple[list[Partner], list[Partner], list[Cell]]:

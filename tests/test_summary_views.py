@@ -113,6 +113,7 @@ def test_first_screen_through_real_less(tmp_path: Path) -> None:
     assert "\n:" in out  # less waited at its prompt: the rest was behind the pager
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
 def test_no_pager_and_short_output_print_straight(tmp_path: Path) -> None:
     marker = tmp_path / "paged"

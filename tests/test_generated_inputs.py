@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -103,6 +104,7 @@ def call(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(token, max_size=6), st.sampled_from(COMMANDS[:7]))
 def test_generated_command_lines(tail: list[str], command: str) -> None:
@@ -178,6 +180,7 @@ def data_dirs(draw: st.DrawFn) -> tuple[dict[str, str | bytes], bool]:
     return files, broken
 
 
+@pytest.mark.slow
 @settings(max_examples=max(EXAMPLES // 5, 50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data_dirs(), st.sampled_from(["show", "status", "list", "search", "validate"]))
 def test_generated_data_directories(spec: tuple[dict[str, str | bytes], bool], command: str) -> None:
@@ -208,6 +211,7 @@ def test_generated_data_directories(spec: tuple[dict[str, str | bytes], bool], c
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=max(EXAMPLES // 10, 30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(ids, nonempty, nonempty), min_size=1, max_size=3, unique_by=lambda t: t[0]))
 def test_export_then_import_is_identical(records: list[tuple[str, str, str]]) -> None:
@@ -230,6 +234,7 @@ def test_export_then_import_is_identical(records: list[tuple[str, str, str]]) ->
         shutil.rmtree(dst, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_bundled_export_round_trip(tmp_path: Path) -> None:
     """Every bundled record: export -> --data --no-bundled gives identical show JSON."""
     ds = Dataset()

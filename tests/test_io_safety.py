@@ -407,6 +407,7 @@ def test_finding_17_local_datetime_where_a_date_is_expected(run: Run, tmp_path: 
 # -- 18. non-UTF-8 stdout ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_exe
 @pytest.mark.parametrize(
     "env", [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}]
@@ -557,6 +558,7 @@ def _strip_origin(value: object) -> object:
     return value
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )

@@ -177,6 +177,7 @@ def test_finding_07_moving_an_alias_in_place_resolves_right_at_once(
     assert run(*argv, "show", "yy", "-f", "csv")[1].splitlines()[1].startswith("alpha,")
 
 
+@pytest.mark.slow
 def test_finding_08_bit_flip_or_zeroed_page_rebuilds_from_files(
     run: Run, monkeypatch: pytest.MonkeyPatch, clock_ahead: None
 ) -> None:
@@ -224,6 +225,7 @@ def fuzz_cache(run: Run, monkeypatch: pytest.MonkeyPatch, clock_ahead: None) -> 
     kind=st.sampled_from(["flip", "truncate", "zero"]),
     spots=st.lists(st.tuples(st.integers(0, 2**31), st.integers(0, 7)), min_size=1, max_size=12),
 )
+@pytest.mark.slow
 def test_finding_08_fuzz_damaged_cache_gives_the_uncached_output(
     run: Run, fuzz_cache: tuple[Path, bytes, list], kind: str, spots: list[tuple[int, int]]
 ) -> None:
@@ -277,7 +279,7 @@ def test_finding_17_odd_file_and_folder_names_and_local_times_with_the_cache_on(
     odd = root / "substances" / os.fsdecode(b"caf\xe9.toml")  # a Latin-1 file name
     (root / "substances" / "beta.toml").rename(odd)
     # date-times with an offset reach the index; times of day and local date-times are refused
-    # earlier, by the loader, as located problems (tests/test_reliability_io.py, finding 17)
+    # earlier, by the loader, as located problems (tests/test_io_safety.py, finding 17)
     times = "odt = 1979-05-27T07:32:00-08:00\nz = 1979-05-27T07:32:00Z\n"
     deep = "[" * 30 + "1" + "]" * 30  # within the loader's nesting limit (32)
     for path, extra in ((root / "substances" / "alpha.toml", times), (odd, f"deep = {deep}\n")):
