@@ -41,6 +41,7 @@ NAMES = [
     ("methadone", "methadone"),
     ("Suboxone", "buprenorphine"),
     ("codeine", "codeine"),
+    ("Nucynta", "tapentadol"),
     ("GHB", "ghb"),
     ("GBL", "ghb"),
     ("Xyrem", "ghb"),
@@ -205,3 +206,19 @@ def test_every_partner_name_resolves_to_itself_and_spares_substance_names() -> N
     # interactions, while `show ayahuasca` still finds the DMT record
     assert "ayahuasca" in substance_names and ix.resolve(ds, data, "ayahuasca").kind == "drug"
     assert ds.resolve("ayahuasca") == "dmt"
+
+
+def test_every_substance_partner_pair_is_symmetric_and_takes_the_worst_rule() -> None:
+    ds = Dataset()
+    data = ix.load(ds)
+    subs = [ix.substance_partner(ds, data, sid) for sid in ds.ids()]
+    others = [p for p in data.partners.values() if p.kind in ("drug", "class", "property")] + subs
+    for s in subs:
+        for o in others:
+            if o.id == s.id:
+                continue
+            ab, ba = ix.pair(data, s, o), ix.pair(data, o, s)
+            assert ab.severity == ba.severity, (s.id, o.id)
+            assert {h.rule for h in ab.hits} == {h.rule for h in ba.hits}, (s.id, o.id)
+            if ab.hits:
+                assert ab.severity == max((h.rule.severity for h in ab.hits), key=lambda v: ix.RANK[v])
