@@ -1,6 +1,7 @@
 """Whole-process timings of the installed `psycompare` against bare `python -c pass`.
 
 Usage:  python benchmarks/bench.py [--runs 21] [--sizes 10,1000,10000] [--cpu N]
+                                  [--rule-sizes 1000,10000,100000] [--rule-runs 5]
 
 Generates synthetic data directories (valid records in the real schema) under a
 temporary folder, warms the index cache once per command, then runs each command
@@ -92,6 +93,35 @@ def make_dataset(root: Path, size: int) -> Path:
     return root
 
 
+RULES_PER_DIR = 25_000  # one interactions.toml stays under the 4 MiB file limit
+
+
+def make_rules(root: Path, size: int) -> list[str]:
+    """Overlay directories holding `size` partner drugs and `size` rules (mdma + drug-i), as --data flags."""
+    flags: list[str] = []
+    for part, start in enumerate(range(1, size + 1, RULES_PER_DIR)):
+        end = min(size, start + RULES_PER_DIR - 1)
+        d = root / f"part-{part}"
+        d.mkdir(parents=True)
+        (d / "sources.toml").write_text(
+            '[syn-label]\nkind = "label"\ntitle = "Synthetic label"\npublisher = "FDA"\ndate = 2025-01-01\n'
+            'url = "https://example.org/label"\n',
+            "utf-8",
+        )
+        drugs, rules = [], ["reviewed = 2026-01-01\n"]
+        for n in range(start, end + 1):
+            drugs.append(f'[drug.drug-{n:06d}]\nname = "Drug {n}"\nsources = ["syn-label"]\n')
+            rules.append(
+                f'[[rule]]\na = "mdma"\nb = "drug-{n:06d}"\nseverity = "minor"\neffect = "other"\n'
+                f'text = "Synthetic rule {n}."\nsetting = "any"\nevidence = "label"\nsources = ["syn-label"]\n'
+            )
+        (d / "partners.toml").write_text("".join(drugs), "utf-8")
+        (d / "interactions.toml").write_text("".join(rules), "utf-8")
+        flags += ["--data", str(d)]
+    time.sleep(2.1)
+    return flags
+
+
 def time_once(cmd: list[str], env: dict[str, str], shell_pipe: bool) -> float:
     start = time.perf_counter()
     if shell_pipe:  # stdout is a pipe that is read to the end
@@ -125,6 +155,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=21)
     ap.add_argument("--sizes", default="10,1000,10000")
     ap.add_argument("--cpu", type=int, help="pin this script and every timed process to one CPU (Linux)")
+    ap.add_argument("--rule-sizes", default="1000,10000,100000", help="interaction rules in the scale rows")
+    ap.add_argument("--rule-runs", type=int, default=5, help="runs per scale row (they are slower)")
     args = ap.parse_args()
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})  # children inherit it
@@ -136,6 +168,7 @@ def main() -> None:
     env.pop("PSYCOMPARE_DATA", None)
     rows: list[tuple[str, float, float, float, str]] = []
     lookups: dict[str, list[float]] = {"by id": [], "by alias": []}  # ratio per dataset size
+    spans: dict[str, str] = {"by id": args.sizes, "by alias": args.sizes}
 
     def record(label: str, cmd_s: float, base_s: float, target: float | None) -> float:
         ratio = cmd_s / base_s
@@ -144,8 +177,8 @@ def main() -> None:
         print(f"  {label:<52} {cmd_s * 1000:7.1f} ms  {ratio:5.2f}x  {verdict}", file=sys.stderr)
         return ratio
 
-    def run(label: str, argv: list[str], target: float | None) -> float:
-        (cmd_s,), base_s = measure([[exe, *argv]], args.runs, env)
+    def run(label: str, argv: list[str], target: float | None, runs: int | None = None) -> float:
+        (cmd_s,), base_s = measure([[exe, *argv]], runs or args.runs, env)
         return record(label, cmd_s, base_s, target)
 
     try:
@@ -184,6 +217,39 @@ def main() -> None:
                 [*data[size], "status", *names, "--format", "json"],
                 None,
             )
+        rule_sizes = [int(s) for s in args.rule_sizes.split(",") if s]
+        overlays: dict[int, list[str]] = {}
+        for size in rule_sizes:
+            print(f"generating {size} synthetic interaction rules...", file=sys.stderr)
+            overlays[size] = make_rules(tmp / f"rules-{size}", size)
+        if rule_sizes:
+            # two names: at most 5x `python -c pass` and flat (the same at every size)
+            argvs = [
+                [exe, *overlays[n], "interactions", "mdma", f"drug-{(n + 1) // 2:06d}", "--format", "json"]
+                for n in rule_sizes
+            ]
+            times, base_s = measure(argvs, args.rule_runs, env)
+            two = [
+                record(f"interactions mdma drug-X --format json [{n} rules]", t, base_s, 5)
+                for n, t in zip(rule_sizes, times, strict=True)
+            ]
+            lookups["two-name interactions"] = two
+            spans["two-name interactions"] = f"{args.rule_sizes} rules:"
+            # one name (every rule of mdma: output grows with the rules) and coverage: linear at worst
+            for size in rule_sizes:
+                run(
+                    f"interactions mdma --format json [{size} rules]",
+                    [*overlays[size], "interactions", "mdma", "--format", "json"],
+                    None,
+                    args.rule_runs,
+                )
+            for size in rule_sizes:
+                run(
+                    f"interactions --coverage --format json [{size} rules]",
+                    [*overlays[size], "interactions", "--coverage", "--format", "json"],
+                    None,
+                    args.rule_runs,
+                )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
@@ -198,10 +264,16 @@ def main() -> None:
     if len(lookups["by id"]) > 1:
         print()
         for kind, ratios in lookups.items():  # target: one lookup costs the same at every size (within 10%)
+            if len(ratios) < 2:
+                continue
             spread = max(ratios) / min(ratios) - 1
             shown = " / ".join(f"{r:.2f}x" for r in ratios)
             verdict = "ok" if spread <= 0.10 else "OVER 10%"
-            print(f"- lookup {kind} at {args.sizes} substances: {shown}; spread {spread:.0%} ({verdict})")
+            where = spans.get(kind, args.sizes)
+            print(
+                f"- lookup {kind} at {where} {'' if 'rules' in where else 'substances'}: {shown}; "
+                f"spread {spread:.0%} ({verdict})"
+            )
 
 
 if __name__ == "__main__":

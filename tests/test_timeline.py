@@ -280,11 +280,17 @@ def test_data_diff_compares_interaction_rules_and_partners(data_copy: Path, run:
     first = text.index("[[rule]]")
     second = text.index("[[rule]]", first + 1)
     removed = text[first:second]
-    changed = text[second:].replace('severity = "', 'severity = "x', 1)  # marks the next rule's severity
+    # the next rule's severity moves to another valid grade (diff refuses invalid input: audit M2/M4)
+    old_sev = re.search(r'severity = "([a-z]+)"', text[second:])
+    assert old_sev is not None
+    new_sev = "minor" if old_sev.group(1) != "minor" else "moderate"
+    changed = text[second:].replace(f'severity = "{old_sev.group(1)}"', f'severity = "{new_sev}"', 1)
     rules.write_text(text[:first] + changed, "utf-8")
     partners = data_copy / "partners.toml"
     partners.write_text(
-        partners.read_text("utf-8") + '\n[drug.testdrug]\nname = "Testdrug"\nclasses = ["ssri"]\n', "utf-8"
+        partners.read_text("utf-8")
+        + '\n[drug.testdrug]\nname = "Testdrug"\nclasses = ["ssri"]\nsources = ["pmid-21570786"]\n',
+        "utf-8",
     )
     _, out, _ = run("data", "diff", str(BUNDLED), str(data_copy), "-f", "json")
     doc = json.loads(out)
@@ -294,7 +300,7 @@ def test_data_diff_compares_interaction_rules_and_partners(data_copy: Path, run:
     a, b = sorted(re.findall(r'^[ab] = "([^"]+)"', removed, re.M))
     assert gone["path"].startswith(f"rule[{a} + {b}, ") and gone["old"]["a"] in (a, b)
     edit = by[("interaction", "changed")]
-    assert edit["field"] == "severity" and edit["new"] == "x" + edit["old"]
+    assert edit["field"] == "severity" and (edit["old"], edit["new"]) == (old_sev.group(1), new_sev)
     assert by[("partner", "added")]["path"] == "drug.testdrug"
 
 

@@ -11,7 +11,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from psycompare.errors import ExitCode, UsageError
+from psycompare.errors import ExitCode, PsycompareError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -53,7 +53,16 @@ class Session:
     def output(self, fmt: str | None) -> Output:
         from psycompare.app.output import Output
 
-        return Output(fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info, color=self.color)
+        return Output(
+            fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info, notes=self.notes, color=self.color
+        )
+
+    def notes(self) -> list[str]:
+        """What the dataset skipped (broken user files), once each; emptied when read."""
+        if self._dataset is None:
+            return []
+        found, self._dataset.notes[:] = list(self._dataset.notes), []
+        return found
 
     def info(self) -> dict[str, str] | None:
         """The dataset's version and date, for the `meta` of machine output."""
@@ -103,11 +112,27 @@ def parse_date(value: str | None, option: str) -> date | None:
 
     text = value.strip()
     try:
-        if len(text) != 10:
+        # exactly four ASCII digits, '-', two, '-', two: date.fromisoformat also takes ISO week
+        # dates such as 2026-W01-1 (audit 2026-12-04 L3)
+        if len(text) != 10 or text[4] != "-" or text[7] != "-" or not (text[:4] + text[5:7] + text[8:]).isdigit():
+            raise ValueError
+        if not text.isascii():
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{option} expects a date as YYYY-MM-DD, got {value[:20]!r}") from None
+
+
+def _past_the_data(s: Session, on: date | None) -> None:
+    """A note when --as-of is after the dataset date: the answer is the last one recorded (audit L3)."""
+    if on is None:
+        return
+    info = s.dataset().info()
+    if info is not None and on > info.date:
+        s.dataset().note(
+            f"psycompare: note: the data ends on {info.date.isoformat()}; "
+            f"what it says for {on.isoformat()} is the last recorded state"
+        )
 
 
 def list_(
@@ -130,7 +155,15 @@ def list_(
     if klass is None and approval is None and jurisdiction is None and schedule is None:
         from psycompare.views import listing
 
-        out.emit(listing.index_list_view(s.dataset(), wide), command="list")  # straight from the index: no record read
+        ds = s.dataset()
+        view = listing.index_list_view(ds, wide)  # straight from the index: no record read
+        for row in view.data["substances"]:
+            if not row.get("name"):  # every record has a name: this file did not load (audit L1, old 13)
+                try:
+                    ds.load(row["id"] or "")
+                except PsycompareError as exc:
+                    ds.note(f"psycompare: could not read a record: {exc}")
+        out.emit(view, command="list")
         return ExitCode.OK
     from psycompare.views import listing as overview
 
@@ -150,8 +183,7 @@ def _wide(out: Output, wide: bool) -> bool:
 
 
 def _all_records(s: Session) -> list[Substance]:
-    ds = s.dataset()
-    return [ds.load(i) for i in ds.ids()]
+    return s.dataset().loadable()
 
 
 def show(s: Session, names: Sequence[str], fmt: str | None = None, section: str | None = None) -> None:
@@ -174,6 +206,7 @@ def compare(
     from psycompare.views import compare as compare_view
 
     on = parse_date(as_of, "--as-of")
+    _past_the_data(s, on)
     names = [n for n in names if n.lower() != "vs"]  # `compare ketamine vs mdma` reads naturally
     if len(names) < 2:
         hint = " separated by spaces, not commas" if names and "," in names[0] else "; use 'show NAME' for one"
@@ -199,6 +232,7 @@ def status(
     from psycompare.views import status as views
 
     on = parse_date(as_of, "--as-of")
+    _past_the_data(s, on)
     if all_:
         if names:
             raise UsageError("--all takes no names; use 'status NAME...' or 'status --all -j CODE'")
@@ -241,7 +275,7 @@ def timeline(
             shown = bad[0][:20] if bad else kind[:20]
             raise UsageError(f"unknown event kind {shown!r}; use one of: {', '.join(model.EVENT_KINDS)}")
     ds = s.dataset()
-    subs = s.load(names) if names else [ds.load(i) for i in ds.ids()]
+    subs = s.load(names) if names else ds.loadable()
     code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
     out = s.output(fmt)
     view = timeline_view.timeline_view(ds, subs, start, end, code, kinds, _wide(out, wide))
@@ -313,7 +347,11 @@ def interactions(
     ds = s.dataset()
     data = ix.load(ds)
     if coverage:
-        out.emit(iv.coverage_view(data, *ix.coverage(ds, data)), disclaimer=False, command="interactions-coverage")
+        skipped: list[PsycompareError] = []
+        matrix = ix.coverage(ds, data, skipped)
+        for err in skipped:  # a broken record costs only its own row and column (audit M10)
+            ds.note(f"psycompare: skipped a record: {err}")
+        out.emit(iv.coverage_view(data, *matrix), disclaimer=False, command="interactions-coverage")
         return
     asked = [(n, ix.resolve(ds, data, n)) for n in names]  # every name resolves before anything prints
     unique = list({p.id: p for _, p in asked}.values())
@@ -337,10 +375,12 @@ def export(
     if out_dir is not None and fmt != "toml":
         raise UsageError("--out writes TOML data files; drop --format json")
     ds = s.dataset()
-    subs = s.load(names) if names else [ds.load(i) for i in ds.ids()]
+    subs = s.load(names) if names else ds.loadable()
     if out_dir is not None:
         out = os.path.expanduser(os.fspath(out_dir))
         done = exp.write_dir(ds, subs, out, force=force, whole=not names)
+        for line in s.notes():
+            write_err(sys.stderr, line)
         write_err(
             sys.stderr, f"wrote {done.records} record(s) to {out}; {done.sources_added} source(s) added to sources.toml"
         )
@@ -352,6 +392,8 @@ def export(
             )
         return
     write_data(sys.stdout, exp.dumps(ds, subs, fmt, whole=not names), fmt)
+    for line in s.notes():
+        write_err(sys.stderr, line)
 
 
 def _data_dirs(s: Session, dirs: Sequence[Path]) -> list[Path]:

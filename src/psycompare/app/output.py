@@ -30,8 +30,10 @@ class Output:
         pager: bool = True,
         info: Callable[[], dict[str, str] | None] | None = None,
         color: str | None = None,
+        notes: Callable[[], list[str]] | None = None,
     ) -> None:
         self.info = info  # the dataset's version and date, asked only by machine formats
+        self.notes = notes  # what the dataset skipped: printed on stderr after the output
         out = stdout or sys.stdout
         if out is None:  # started with stdout closed (`>&-`)
             raise WriteError("output", "stdout is closed", stdout=True)
@@ -81,6 +83,8 @@ class Output:
             raise WriteError("output", exc, stdout=True) from exc
         if disclaimer and self.format in ("table", "plain"):
             self.note(DISCLAIMER)
+        for line in self.notes() if self.notes is not None else ():
+            self.note(line)
         if self.format in ("table", "plain"):
             old = self.dataset_age_note()
             if old:

@@ -49,15 +49,37 @@ def page(text: str, stdout: IO[str]) -> bool:
     except OSError:
         return False
     assert proc.stdin is not None
+    import signal
+
+    # Ctrl-C belongs to the pager while it runs (as in git): psycompare waits for it to end
+    # instead of leaving it drawing under the shell's prompt (audit 2026-12-04 L10)
     try:
-        proc.stdin.write(text.encode(getattr(stdout, "encoding", None) or "utf-8", "replace"))
-        proc.stdin.close()
-    except BrokenPipeError:  # the reader quit early (q in less): that is a normal end
-        pass
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        old = None
     try:
+        try:
+            proc.stdin.write(text.encode(getattr(stdout, "encoding", None) or "utf-8", "replace"))
+            proc.stdin.close()
+        except BrokenPipeError:  # the reader quit early (q in less), or never started
+            pass
         proc.wait()
-    except KeyboardInterrupt:
-        proc.wait()
-    if proc.returncode == 127:  # the shell could not find the pager: print instead
-        return False
-    return True
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+    code = proc.returncode
+    if code == 0 or code == -signal.SIGPIPE:
+        return True
+    # it could not run (126, 127), failed or was killed: the output is printed instead, never
+    # lost (audit 2026-12-04 M6)
+    import sys
+
+    why = f"exit {code}" if code > 0 else f"killed by signal {-code}"
+    if code not in (126, 127) and sys.stderr is not None:
+        from psycompare.text import clean
+
+        try:
+            sys.stderr.write(clean(f"psycompare: pager {cmd[:60]!r} failed ({why}); printing instead") + "\n")
+        except OSError:
+            pass
+    return False

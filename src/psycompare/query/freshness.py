@@ -60,32 +60,70 @@ def reference_date(dirs: list[Path]) -> date | None:
 
 
 def stale_facts(dirs: list[Path], ref: date, months: int = DEFAULT_MONTHS) -> list[Problem]:
-    """Every fact in the records whose as-of date (its own, else the record's reviewed date) is stale."""
+    """Every fact in the records, and every interaction rule, whose as-of date (its own, else the
+    record's or the rules file's reviewed date) is stale.
+
+    Each directory is measured against its own ``dataset.toml`` date (``ref`` when it has none):
+    an overlay dated 2099 does not age the bundled facts (audit 2026-12-04 L8).
+    """
     out: list[Problem] = []
     for d in dirs:
-        sub = d / "substances"
-        try:
-            names = sorted(n for n in os.listdir(sub) if n.endswith(".toml"))
-        except OSError:
+        own_ref = reference_date([d])
+        out.extend(_stale_rules(d, own_ref or ref, months))
+        out.extend(_stale_records(d, own_ref or ref, months))
+    return out
+
+
+def _stale_rules(d: Path, ref: date, months: int) -> list[Problem]:
+    from psycompare.store.files import read_toml
+
+    path = d / "interactions.toml"
+    if not path.is_file():
+        return []
+    data, text, problems = read_toml(str(path))
+    if data is None or problems:
+        return []  # `data validate` reports a broken file
+    reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), date) else None
+    rules = data.get("rule")
+    locator = schema.Locator(text)
+    out: list[Problem] = []
+    for i, rule in enumerate(rules if isinstance(rules, list) else []):
+        own = rule.get("as_of") if isinstance(rule, dict) and isinstance(rule.get("as_of"), date) else None
+        when = own or reviewed
+        if when is None or not is_stale(when, ref, months):
             continue
-        for name in names:
-            path = sub / name
-            fields, _, _, text = load_record(path, str(d), partial=True)
-            if fields is None:
-                continue  # `data validate` reports broken records
-            locator = schema.Locator(text)
-            reviewed = fields.get("reviewed")
-            for sec in schema.SECTIONS:
-                value = fields.get(sec.attr)
-                items: list[Any] = list(value or ()) if sec.many else ([value] if value is not None else [])
-                for i, item in enumerate(items):
-                    own = getattr(item, "as_of", None)
-                    when = own or reviewed
-                    if when is None or not is_stale(when, ref, months):
-                        continue
-                    where: schema.Path_ = (sec.key, i) if sec.many else (sec.key,)
-                    where = (*where, "as_of") if own else ("reviewed",)
-                    line, col = locator.find(where)
-                    msg = f"as of {when.isoformat()} ({months_between(when, ref)} months old)"
-                    out.append(Problem(str(path), line, col, schema.dotted(where), msg))
+        where: schema.Path_ = ("rule", i, "as_of") if own else ("reviewed",)
+        line, col = locator.find(where)
+        msg = f"as of {when.isoformat()} ({months_between(when, ref)} months old)"
+        out.append(Problem(str(path), line, col, f"rule[{i}].as_of" if own else "reviewed", msg))
+    return out
+
+
+def _stale_records(d: Path, ref: date, months: int) -> list[Problem]:
+    out: list[Problem] = []
+    sub = d / "substances"
+    try:
+        names = sorted(n for n in os.listdir(sub) if n.endswith(".toml"))
+    except OSError:
+        return out
+    for name in names:
+        path = sub / name
+        fields, _, _, text = load_record(path, str(d), partial=True)
+        if fields is None:
+            continue  # `data validate` reports broken records
+        locator = schema.Locator(text)
+        reviewed = fields.get("reviewed")
+        for sec in schema.SECTIONS:
+            value = fields.get(sec.attr)
+            items: list[Any] = list(value or ()) if sec.many else ([value] if value is not None else [])
+            for i, item in enumerate(items):
+                own = getattr(item, "as_of", None)
+                when = own or reviewed
+                if when is None or not is_stale(when, ref, months):
+                    continue
+                where: schema.Path_ = (sec.key, i) if sec.many else (sec.key,)
+                where = (*where, "as_of") if own else ("reviewed",)
+                line, col = locator.find(where)
+                msg = f"as of {when.isoformat()} ({months_between(when, ref)} months old)"
+                out.append(Problem(str(path), line, col, schema.dotted(where), msg))
     return out

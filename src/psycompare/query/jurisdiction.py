@@ -45,3 +45,15 @@ def normalise(code: str, extra: tuple[str, ...] = ()) -> str | None:
 def known(extra: tuple[str, ...] = ()) -> list[str]:
     """Every code to suggest: the named ones, then any others the data uses."""
     return [*NAMES, *sorted(set(extra) - set(NAMES))]
+
+
+def national(code: str) -> str | None:
+    """The country a subdivision belongs to (`US-CO` -> `US`), None for a country itself."""
+    country, dash, sub = code.upper().partition("-")
+    return country if dash and sub else None
+
+
+def fallback_note(code: str, shown: str) -> str:
+    """What a view says when a subdivision has no entry of its own and the national one is shown."""
+    level = "federal" if shown == "US" else "national"
+    return f"no {code} law recorded; {level} ({shown})"

@@ -241,6 +241,7 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                     {
                         "status": {"type": "array", "items": status_item},
                         "not_recorded": STRS,
+                        "fallback": _nullable(_obj({"asked": STR, "shown": STR, "note": STR})),
                         "events": _facts("events"),
                     }
                 ),

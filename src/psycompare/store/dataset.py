@@ -105,6 +105,7 @@ class Dataset:
             raise DataError(
                 [Problem("(none)", 1, 1, "(directory)", "no data directories (--no-bundled without --data)")]
             )
+        self.notes: list[str] = []  # lines for stderr: what was skipped and why (see `note`)
         self.indexes = [
             DirIndex(root, origin, os.fspath(cache) if cache is not None else None) for root, origin in roots
         ]
@@ -117,26 +118,57 @@ class Dataset:
     # -- names ------------------------------------------------------------------------------
 
     def resolve(self, name: str) -> str:
-        """The id a name (id, name, INN, alias; any case) refers to."""
+        """The id a name (id, name, INN, alias, CAS, UNII, trial id; any case) refers to.
+
+        One namespace, owned in directory order: the first directory that gives a name (or an
+        identifier) owns it, and a later directory's record cannot take it over (audit
+        2026-12-04 H1, M7; `data validate` reports the clash).
+        """
+        found = self.owner(name)
+        if found is None:
+            key = normalize(name) if len(name) <= MAX_NAME else ""
+            raise NotFoundError(name, self.suggest(key))
+        return found[0]
+
+    def owner(self, name: str, upto: int | None = None) -> tuple[str, int] | None:
+        """The record a name belongs to and the number of the directory that gives it, or None.
+
+        With ``upto``, only directories 0..upto are asked, and identifiers only in those
+        before ``upto`` (for `interactions.resolve`: a partner of directory ``upto`` owns a
+        name unless an earlier directory, or a record of its own, has it).
+        """
         self._check_dirs()
         key = normalize(name) if len(name) <= MAX_NAME else ""
-        if key:
-            ids = self._lookup(key)
-            # the names come from the index: trust them only while the files they point to are
-            # unchanged, and before "not found" check every file
-            if (ids and self._changed(ids)) or (not ids and any(not idx.is_fresh() for idx in self.indexes)):
-                for idx in self.indexes:
-                    idx.rebuild()
-                ids = self._lookup(key)
-            if not ids and any(c.isdigit() for c in key):
-                ids = self._identifier_lookup(key)
+        if not key:
+            return None
+        found = self._owner(key, upto)
+        # the names come from the index: trust them only while the files they point to are
+        # unchanged, and before "not found" check every file
+        if (found and self._changed(found[0])) or (not found and any(not idx.is_fresh() for idx in self.indexes)):
+            for idx in self.indexes:
+                idx.rebuild()
+            found = self._owner(key, upto)
+        if not found:
+            return None
+        ids, layer = found
+        if key in ids:
+            return key, layer
+        if len(set(ids)) > 1:
+            raise PsycompareError(f"{name!r} is ambiguous: it names {', '.join(sorted(set(ids)))}")
+        return ids[0], layer
+
+    def _owner(self, key: str, upto: int | None) -> tuple[list[str], int] | None:
+        last = len(self.indexes) - 1 if upto is None else min(upto, len(self.indexes) - 1)
+        digits = any(c.isdigit() for c in key)
+        for layer in range(last + 1):
+            ids = self.indexes[layer].lookup(key)
+            if not ids and digits and (upto is None or layer < upto):
+                # a CAS number, UNII or trial id of this directory's records: it outranks a
+                # later directory's alias (an overlay cannot take 6740-88-1 from ketamine)
+                ids = self._identifier_lookup(key, self.indexes[layer : layer + 1])
             if ids:
-                if key in ids:
-                    return key
-                if len(set(ids)) > 1:
-                    raise PsycompareError(f"{name!r} is ambiguous: it names {', '.join(sorted(set(ids)))}")
-                return ids[0]
-        raise NotFoundError(name, self.suggest(key))
+                return ids, layer
+        return None
 
     def _changed(self, ids: list[str]) -> bool:
         """True when a file behind one of these ids is not the one indexed."""
@@ -154,14 +186,14 @@ class Dataset:
             out.extend(i for i in idx.lookup(key) if i not in out)
         return out
 
-    def _identifier_lookup(self, key: str) -> list[str]:
+    def _identifier_lookup(self, key: str, indexes: Sequence[DirIndex] | None = None) -> list[str]:
         """Ids whose record names this CAS number, UNII or trial registry id (NCT...).
 
         A small lookup beside the name index: asked only when a name with a digit is
         not found, it reads the records' identifier tables and trial registry ids.
         """
         out: list[str] = []
-        for idx in self.indexes:
+        for idx in self.indexes if indexes is None else indexes:
             for entry in idx.entries_unchecked():
                 raw, _, _ = idx.raw(entry.id)
                 if raw is not None and key in identifier_keys(raw) and entry.id not in out:
@@ -256,6 +288,19 @@ class Dataset:
             except PsycompareError as exc:
                 errors.append(exc)
         return out, errors
+
+    def note(self, text: str) -> None:
+        """Keep a line for stderr (each once); the command prints them after its output."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def loadable(self) -> list[model.Substance]:
+        """Every record that loads: a broken one costs only itself, with one located note
+        (audit 2026-12-04 M10). Commands over all records use this, as `search` does."""
+        subs, errors = self.all()
+        for err in errors:
+            self.note(f"psycompare: skipped a record: {err}")
+        return subs
 
     def summaries(self) -> list[dict[str, str | None]]:
         """What ``list`` shows, straight from the index (no record is parsed).

@@ -120,26 +120,29 @@ def write_dir(ds: Dataset, subs: list[model.Substance], out: str, force: bool = 
     from psycompare.store.files import MAX_FILE_BYTES
     from psycompare.store.writer import OutDir
 
-    with OutDir(out) as root, root.subdir("substances") as subdir:
-        names = [f"{sub.id}.toml" for sub in subs]
-        if not force:
-            for name in names:
-                if subdir.exists(name):
-                    raise UsageError(f"{subdir.shown(name)} already exists; use --force to replace it")
-        # the whole dataset (a snapshot to diff against) takes the interaction data along; a
-        # few records added to an overlay do not (the rules would repeat the bundled ones)
-        partners, rules, cited = interaction_docs(ds) if whole else ({}, {}, [])
-        registry = _registry(ds, subs, cited)
-        added, kept = _merge_sources(root, registry, MAX_FILE_BYTES)
-        for sub, name in zip(subs, names, strict=True):
-            subdir.write(name, tomli_w.dumps(schema.record_to_dict(sub)).encode("utf-8"), replace=force)
-        for fname, doc in (("partners.toml", partners), ("interactions.toml", rules)):
-            if doc and (force or not root.exists(fname)):  # an existing file is the folder's own
-                root.write(fname, tomli_w.dumps(doc).encode("utf-8"), replace=force)
-        info = ds.info()
-        info_written = info is not None and not root.exists("dataset.toml")
-        if info is not None and info_written:
-            root.write("dataset.toml", tomli_w.dumps({"version": info.version, "date": info.date}).encode("utf-8"))
+    with OutDir(out) as root:
+        root.lock()  # concurrent exports into one folder take turns (audit 2026-12-04 H3)
+        with root.subdir("substances") as subdir:
+            names = [f"{sub.id}.toml" for sub in subs]
+            if not force:
+                for name in names:
+                    if subdir.exists(name):
+                        raise UsageError(f"{subdir.shown(name)} already exists; use --force to replace it")
+            # the whole dataset (a snapshot to diff against) takes the interaction data along; a
+            # few records added to an overlay do not (the rules would repeat the bundled ones)
+            partners, rules, cited = interaction_docs(ds) if whole else ({}, {}, [])
+            registry = _registry(ds, subs, cited)
+            added, kept = _merge_sources(root, registry, MAX_FILE_BYTES)
+            for sub, name in zip(subs, names, strict=True):
+                subdir.write(name, tomli_w.dumps(schema.record_to_dict(sub)).encode("utf-8"), replace=force)
+            for fname, doc in (("partners.toml", partners), ("interactions.toml", rules)):
+                if doc and (force or not root.exists(fname)):  # an existing file is the folder's own
+                    root.write(fname, tomli_w.dumps(doc).encode("utf-8"), replace=force)
+            info = ds.info()
+            info_written = info is not None and not root.exists("dataset.toml")
+            if info is not None and info_written:
+                data = tomli_w.dumps({"version": info.version, "date": info.date}).encode("utf-8")
+                root.write("dataset.toml", data)
     return Written(len(subs), added, kept, info_written)
 
 

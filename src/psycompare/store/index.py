@@ -45,7 +45,7 @@ from psycompare import __version__, model
 from psycompare.errors import Problem
 from psycompare.store.files import load_info, load_sources, read_toml
 
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 RACY_NS = 2_000_000_000
 STALE_TMP_NS = 60 * 1_000_000_000  # a temp file of a dead writer older than this is litter
 ABANDONED_TMP_NS = 3600 * 1_000_000_000  # any temp file older than this is litter
@@ -243,16 +243,24 @@ class IndexData:
         self.dir_problems: list[Problem] = []
 
 
-def private_dir(path: str, create: bool = False) -> bool:
-    """True when ``path`` is a directory owned by this user and not writable by others.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
-    With ``create``, a missing folder is made (mode 0700) first.
+
+def open_private_dir(path: str, create: bool = False) -> int | None:
+    """A descriptor of ``path`` when it is a directory owned by this user and not writable by
+    others, else None. The caller closes it.
+
+    The folder is opened once, without following a symlink at its last component, and the
+    checks are made on the open descriptor: everything read or written afterwards goes
+    through it, so nobody can swap the folder between the check and the use (audit
+    2026-12-04 H2, L6). With ``create``, a missing folder is made (mode 0700) first.
     """
     try:
-        st = os.stat(path)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _CLOEXEC)
     except FileNotFoundError:
         if not create:
-            return False
+            return None
         try:
             parent = os.path.dirname(path)
             if parent:
@@ -261,11 +269,90 @@ def private_dir(path: str, create: bool = False) -> bool:
         except FileExistsError:
             pass
         except (OSError, ValueError):
-            return False
-        return private_dir(path)
-    except (OSError, ValueError):
+            return None
+        return open_private_dir(path)
+    except (OSError, ValueError):  # a symlink (ELOOP), not a directory, unreadable
+        return None
+    try:
+        st = os.fstat(fd)
+        if st.st_mode & 0o170000 == 0o040000 and _owned(st):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def private_dir(path: str, create: bool = False) -> bool:
+    """True when ``path`` is a directory (not a symlink) owned by this user and not writable by others."""
+    fd = open_private_dir(path, create)
+    if fd is None:
         return False
-    return st.st_mode & 0o170000 == 0o040000 and _owned(st)
+    os.close(fd)
+    return True
+
+
+def _open_private_file(dir_fd: int, name: str) -> tuple[int, os.stat_result] | None:
+    """A regular file of ours in an open private folder (never through a symlink), and its stat."""
+    try:
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | getattr(os, "O_NONBLOCK", 0), dir_fd=dir_fd)
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)
+        if st.st_mode & 0o170000 == 0o100000 and _owned(st):
+            return fd, st
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def _sqlite_on(path: str, fd: int, st: os.stat_result) -> Any:
+    """A read-only SQLite connection to the very file open as ``fd`` (checked by the caller).
+
+    SQLite opens files by name, so on Linux the connection's own descriptor is found in
+    /proc/self/fd and must be the same inode as ``fd``; elsewhere the bytes read through
+    ``fd`` are loaded into memory. Either way what was checked is what is read.
+    """
+    import sqlite3
+
+    proc = "/proc/self/fd"
+    if os.path.isdir(proc):
+        before = _fds_on(proc, st)
+        uri = "file:" + _uri_path(path) + "?mode=ro"
+        db = sqlite3.connect(uri, uri=True)
+        try:
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # opens the file
+            if _fds_on(proc, st) - before:  # SQLite's own descriptor is on the checked inode
+                return db
+        except Exception:
+            pass
+        db.close()
+        return None
+    blob = b"".join(iter(lambda: os.read(fd, 1 << 20), b""))
+    db = sqlite3.connect(":memory:")
+    db.deserialize(blob)
+    return db
+
+
+def _fds_on(proc: str, st: os.stat_result) -> set[str]:
+    """The descriptors of this process open on the inode of ``st``."""
+    out = set()
+    for n in os.listdir(proc):
+        try:
+            other = os.stat(f"{proc}/{n}")
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            out.add(n)
+    return out
+
+
+def _uri_path(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(os.path.abspath(path), safe="/")
 
 
 def _owned(st: os.stat_result) -> bool:
@@ -313,25 +400,28 @@ class DirIndex:
             return
         sig, racy = self._signature()
         path = self._cache_file()
-        if path is not None and not racy and private_dir(self.cache_dir or ""):
-            self._db = self._connect(path, sig)
-            if self._db is not None:
-                return
+        if path is not None and not racy:
+            dir_fd = open_private_dir(self.cache_dir or "")
+            if dir_fd is not None:
+                try:
+                    self._db = self._connect(dir_fd, path, sig)
+                finally:
+                    os.close(dir_fd)
+                if self._db is not None:
+                    return
         self._build_and_cache(sig, racy)
 
-    def _connect(self, path: str, sig: tuple[Any, ...]) -> Any:
-        """The cache at ``path`` if it is ours and was built for ``sig``, else None."""
-        try:
-            st = os.lstat(path)
-        except (OSError, ValueError):
+    def _connect(self, dir_fd: int, path: str, sig: tuple[Any, ...]) -> Any:
+        """The cache at ``path`` (in the open folder ``dir_fd``) if it is ours and built for ``sig``."""
+        found = _open_private_file(dir_fd, os.path.basename(path))
+        if found is None:
             return None
-        if st.st_mode & 0o170000 != 0o100000 or not _owned(st):
-            return None
-        import sqlite3
-
+        fd, st = found
         db = None
         try:
-            db = sqlite3.connect(os.fsencode(path))
+            db = _sqlite_on(path, fd, st)
+            if db is None:
+                return None
             row = db.execute("SELECT value FROM meta WHERE key='head'").fetchone()
             stored, buckets = _unseal(b"head", row[0] if row else None)
             if stored == sig:
@@ -339,6 +429,8 @@ class DirIndex:
                 return db
         except Exception:  # a damaged or foreign file: build from the files
             pass
+        finally:
+            os.close(fd)
         if db is not None:
             db.close()
         return None
@@ -371,7 +463,15 @@ class DirIndex:
     def _build(self, sig: tuple[Any, ...]) -> IndexData:
         data = IndexData(sig, _now())
         try:
-            names = sorted(e.name for e in os.scandir(self.subdir) if e.name.endswith(".toml"))
+            from psycompare.text import bad_char
+
+            # a file name with a control or bidi character (an escape sequence) is not indexed:
+            # `data validate` reports it, and it never reaches output (audit 2026-12-04 L5)
+            names = sorted(
+                e.name
+                for e in os.scandir(self.subdir)
+                if e.name.endswith(".toml") and bad_char(e.name) is None and "\n" not in e.name and "\t" not in e.name
+            )
         except (FileNotFoundError, NotADirectoryError):
             names = []
         except (OSError, ValueError) as exc:
@@ -397,32 +497,31 @@ class DirIndex:
 
     def _write(self, path: str, data: IndexData) -> None:
         folder, name = os.path.split(path)
-        if not private_dir(folder, create=True):
+        dir_fd = open_private_dir(folder, create=True)
+        if dir_fd is None:
             return
         import sqlite3
 
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         restore = _catch_signals()
         try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
-            db = sqlite3.connect(os.fsencode(tmp))
+            # built in memory and written through the folder's descriptor: no path is
+            # resolved again after the folder was checked (audit 2026-12-04 H2, L6)
+            db = sqlite3.connect(":memory:")
             try:
                 _fill(db, data)
+                blob = db.serialize()
             finally:
                 db.close()
-            os.replace(tmp, path)
-            tmp = ""
-            _sweep(folder, name)
+            write_private(dir_fd, name, blob)
+            _sweep(dir_fd, name)
         except (OSError, sqlite3.Error):
             pass
         except _Signal as sig:
-            _remove(tmp)
             restore()
             sig.redeliver()
         finally:
-            if tmp:
-                _remove(tmp)
             restore()
+            os.close(dir_fd)
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -720,6 +819,44 @@ def _catch_signals() -> Any:
     return restore
 
 
+def write_private(dir_fd: int, name: str, blob: bytes) -> None:
+    """Write ``name`` (mode 0600) in an open private folder: a temporary file, then a rename."""
+    tmp = f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=dir_fd)
+    done = False
+    try:
+        try:
+            view = memoryview(blob)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        done = True
+    finally:
+        if not done:
+            try:
+                os.unlink(tmp, dir_fd=dir_fd)
+            except OSError:
+                pass
+
+
+def read_private(dir_fd: int, name: str, limit: int) -> bytes | None:
+    """The bytes of a regular file of ours in an open private folder (None: missing, foreign, too big)."""
+    found = _open_private_file(dir_fd, name)
+    if found is None:
+        return None
+    fd, st = found
+    try:
+        if st.st_size > limit:
+            return None
+        return b"".join(iter(lambda: os.read(fd, 1 << 16), b""))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _remove(path: str) -> None:
     if not path:
         return
@@ -740,7 +877,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _sweep(folder: str, name: str) -> None:
+def _sweep(folder: int, name: str) -> None:
     """Remove litter next to a freshly written cache.
 
     - temporary files of writers that died (older than a minute and their process is
@@ -758,21 +895,21 @@ def _sweep(folder: str, name: str) -> None:
             for e in it:
                 n = e.name
                 try:
-                    if n.startswith((".index-", "parsed-")) and n.endswith((".tmp", ".tmp-journal")):
+                    if n.startswith((".index-", ".parsed-", "parsed-")) and n.endswith((".tmp", ".tmp-journal")):
                         age = now - e.stat(follow_symlinks=False).st_mtime_ns
                         parts = n.split(".")
                         # .<cache name>.<pid>.<ns>.tmp[-journal], or parsed-<...>.bin.<pid>.tmp
                         pid = int(parts[-3] if n[0] == "." else parts[-2])
                         if age > ABANDONED_TMP_NS or (age > STALE_TMP_NS and not _alive(pid)):
-                            os.unlink(e.path)
+                            os.unlink(e.name, dir_fd=folder)
                     elif n.startswith("parsed-") and not n.startswith(parsed_prefix):
                         st = e.stat(follow_symlinks=False)  # another version's parsed file
                         if now - max(st.st_atime_ns, st.st_mtime_ns) > DEAD_CACHE_NS:
-                            os.unlink(e.path)
+                            os.unlink(e.name, dir_fd=folder)
                     elif n != name and n.startswith("index-") and n.endswith(same_dir):
                         st = e.stat(follow_symlinks=False)
                         if now - max(st.st_atime_ns, st.st_mtime_ns) > DEAD_CACHE_NS:
-                            os.unlink(e.path)
+                            os.unlink(e.name, dir_fd=folder)
                 except (OSError, ValueError, IndexError):
                     continue
     except OSError:
@@ -837,43 +974,37 @@ def read_toml_cached(path: str, cache_dir: str | None) -> tuple[dict[str, Any] |
     """
     from psycompare.store.files import read_bytes
 
-    if cache_dir is None or not private_dir(cache_dir, create=True):
+    if cache_dir is None:
         return read_toml(path)
     try:
         raw = read_bytes(path)
     except OSError:
         return read_toml(path)
-    digest = _digest(raw)
-    where = crc32(_b(os.path.abspath(path)))
-    cache_file = os.path.join(cache_dir, f"{_parsed_prefix()}{where:08x}.bin")
-    tag = b"parsed:" + digest
+    dir_fd = open_private_dir(cache_dir, create=True)
+    if dir_fd is None:
+        return read_toml(path)
     try:
-        fd = os.open(cache_file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        digest = _digest(raw)
+        where = crc32(_b(os.path.abspath(path)))
+        name = f"{_parsed_prefix()}{where:08x}.bin"
+        tag = b"parsed:" + digest
+        blob = read_private(dir_fd, name, 8 * 1024 * 1024)
+        if blob is not None:
+            try:
+                return _thaw(_unseal(tag, blob)), raw.decode("utf-8"), []
+            except (Corrupt, ValueError, TypeError, EOFError, UnicodeDecodeError):
+                pass  # damaged or for other content: parse and rewrite
+        data, text, problems = read_toml(path)
+        if data is None or problems:
+            return data, text, problems
         try:
-            st = os.fstat(fd)
-            if st.st_mode & 0o170000 != 0o100000 or not _owned(st) or st.st_size > 8 * 1024 * 1024:
-                raise Corrupt(tag)
-            blob = b"".join(iter(lambda: os.read(fd, 1 << 16), b""))
-        finally:
-            os.close(fd)
-        return _thaw(_unseal(tag, blob)), raw.decode("utf-8"), []
-    except (OSError, Corrupt, ValueError, TypeError, EOFError, UnicodeDecodeError):
-        pass  # missing, not ours, damaged or for other content: parse and rewrite
-    data, text, problems = read_toml(path)
-    if data is None or problems:
-        return data, text, problems
-    try:
-        sealed = _seal(tag, _freeze(data))
-    except (_TooDeep, ValueError, RecursionError):
-        return data, text, problems
-    tmp = f"{cache_file}.{os.getpid()}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            sealed = _seal(tag, _freeze(data))
+        except (_TooDeep, ValueError, RecursionError):
+            return data, text, problems
         try:
-            os.write(fd, sealed)
-        finally:
-            os.close(fd)
-        os.replace(tmp, cache_file)
-    except OSError:
-        _remove(tmp)
-    return data, text, problems
+            write_private(dir_fd, name, sealed)
+        except OSError:
+            pass
+        return data, text, problems
+    finally:
+        os.close(dir_fd)

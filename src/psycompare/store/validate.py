@@ -64,6 +64,11 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
     key_owner: dict[str, tuple[str, str]] = {}  # normalized alias -> (id, file)
     cited_by_dir: dict[Path, set[str]] = {d: set() for d in dirs}
     id_dir = _id_dirs(dirs)
+    # one namespace (audit 2026-12-04 H1, M7): every record name and identifier, with the
+    # directory that gave it first; partners are checked against it below
+    sub_keys: dict[str, tuple[str, int, str]] = {}
+    idents: list[tuple[str, str, int, str, schema.Path_, str]] = []  # (key, id, dir, file, where, kind)
+    name_at: list[tuple[str, str, int, str, schema.Path_, str]] = []  # (key, id, dir, file, where, text)
     for n, d in enumerate(dirs):
         sub = d / "substances"
         try:
@@ -104,6 +109,14 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                 line, col = locator.find(where) if locator else (1, 1)
                 problems.append(Problem(str(path), line, col, schema.dotted(where), message))
             names_here = [fields.get("name", ""), fields.get("generic_name", ""), *fields.get("aliases", ())]
+            sub_keys.setdefault(normalize(sid), (sid, n, str(path)))
+            for i, alias in enumerate(names_here):
+                if normalize(alias):
+                    where_n: schema.Path_ = (("name", "generic_name")[i] if i < 2 else "aliases",)
+                    sub_keys.setdefault(normalize(alias), (sid, n, str(path)))
+                    name_at.append((normalize(alias), sid, n, str(path), where_n, alias))
+            for key, where_i, kind in _identifiers(fields):
+                idents.append((key, sid, n, str(path), where_i, kind))
             for i, alias in enumerate(names_here):
                 key = normalize(alias)
                 if not key:
@@ -130,9 +143,10 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                     )
                 else:
                     key_owner[key] = (sid, str(path))
+    problems.extend(_identifier_clashes(idents, name_at, sub_keys))
     from psycompare.store.interactions import validate_dirs as validate_interactions
 
-    found, cited_here = validate_interactions([str(d) for d in dirs], known, all_ids)
+    found, cited_here = validate_interactions([str(d) for d in dirs], known, all_ids, sub_keys)
     problems.extend(found)
     cited_all = set().union(cited_here, *cited_by_dir.values())
     for d, reg in registries:
@@ -178,6 +192,64 @@ def primary_problems(fields: dict[str, Any], registry: dict[str, Any]) -> list[t
             continue
         kinds = ("label", "regulator", "rule") if ev.kind == "scheduling" else (*model.PRIMARY_KINDS, "sponsor")
         check(ev.sources, kinds, ("events", i, "sources"), f"the {ev.kind} event of {ev.date.isoformat()}")
+    return out
+
+
+def _identifiers(fields: dict[str, Any]) -> list[tuple[str, schema.Path_, str]]:
+    """A record's CAS numbers, UNII and trial registry ids: (lookup key, where, kind)."""
+    out: list[tuple[str, schema.Path_, str]] = []
+    ids = fields.get("identifiers")
+    if ids is not None:
+        for v in (ids.cas, *ids.cas_salts):
+            if v:
+                out.append((normalize(v), ("identifiers", "cas"), "CAS number"))
+        if ids.unii:
+            out.append((normalize(ids.unii), ("identifiers", "unii"), "UNII"))
+    for i, trial in enumerate(fields.get("trials", ())):
+        out.extend((normalize(r), ("trials", i, "registry_ids"), "trial id") for r in trial.registry_ids if r)
+    return [t for t in out if t[0]]
+
+
+def _identifier_clashes(
+    idents: list[tuple[str, str, int, str, schema.Path_, str]],
+    name_at: list[tuple[str, str, int, str, schema.Path_, str]],
+    sub_keys: dict[str, tuple[str, int, str]],
+) -> list[Problem]:
+    """A CAS number or UNII given to two records, and a name or alias that is another record's
+    identifier (an identifier lookup would never reach it, or an overlay would take it)."""
+    out: list[Problem] = []
+    first: dict[str, tuple[str, str, str]] = {}  # key -> (id, file, kind)
+    texts: dict[str, schema.Locator] = {}
+
+    def locate(file: str, where: schema.Path_) -> tuple[int, int]:
+        if file not in texts:
+            texts[file] = schema.Locator(read_text(Path(file)))
+        return texts[file].find(where)
+
+    for key, sid, _, file, where, kind in idents:
+        prev = first.setdefault(key, (sid, file, kind))
+        if prev[0] != sid and kind != "trial id" and prev[2] != "trial id":
+            line, col = locate(file, where)
+            out.append(
+                Problem(
+                    file, line, col, schema.dotted(where), f"{kind} {key!r} is also given to {prev[0]!r} ({prev[1]})"
+                )
+            )
+    for key, sid, _, file, where, alias in name_at:
+        found = first.get(key)
+        if found is not None and found[0] != sid:
+            line, col = locate(file, where)
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    col,
+                    schema.dotted(where),
+                    f"{alias!r} is the {found[2]} of {found[0]!r} ({found[1]}); it cannot be a name of {sid!r}",
+                )
+            )
+    for key, sid, n, file, _, _ in idents:
+        sub_keys.setdefault(key, (sid, n, file))
     return out
 
 

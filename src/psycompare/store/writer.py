@@ -8,6 +8,11 @@
 - A replacement is written to a temporary file in the same directory, fsynced and
   renamed over the old name (the rename replaces a symlink itself, never its target):
   a failed write leaves the old file whole.
+- A replacement keeps the old file's permission bits and (when allowed) its owner and
+  group: a private 0600 file stays private; a file without write permission is refused.
+- Writers of one folder are serialised by `OutDir.lock` (an flock on a lock file in
+  it): concurrent exports each read, merge and write in turn, and none loses another's
+  sources.
 - Every failure is a `WriteError` ("cannot write PATH: reason") or, for a file that
   exists, a `UsageError` that suggests ``--force``.
 """
@@ -45,9 +50,35 @@ class OutDir:
         self.close()
 
     def close(self) -> None:
+        lock = getattr(self, "_lock_fd", -1)
+        if lock >= 0:
+            os.close(lock)  # releases the flock
+            self._lock_fd = -1
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+
+    LOCK = ".psycompare.lock"
+
+    def lock(self) -> None:
+        """Wait for, then hold until `close`, the folder's writer lock (audit 2026-12-04 H3).
+
+        An advisory ``flock`` on ``.psycompare.lock`` in the folder (created if needed, never
+        through a symlink): every `write_dir` into this folder takes it before it reads
+        anything, so read-merge-write runs one writer at a time.
+        """
+        import fcntl
+
+        try:
+            fd = os.open(self.LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o666, dir_fd=self.fd)
+        except OSError as exc:
+            raise WriteError(self.shown(self.LOCK), exc) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            os.close(fd)
+            raise WriteError(self.shown(self.LOCK), exc) from exc
+        self._lock_fd = fd
 
     def shown(self, name: str) -> str:
         return os.path.join(self.path, name)
@@ -109,8 +140,19 @@ class OutDir:
         if not replace:
             self._create(name, data)
             return
+        import stat
+
+        try:
+            old = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+        except FileNotFoundError:
+            old = None
+        except OSError as exc:
+            raise WriteError(self.shown(name), exc) from exc
+        if old is not None and stat.S_ISREG(old.st_mode) and not old.st_mode & stat.S_IWUSR:
+            raise WriteError(self.shown(name), "it is read-only; refusing to change it")
+        keep = old if old is not None and stat.S_ISREG(old.st_mode) else None
         tmp = f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
-        self._create(tmp, data)
+        self._create(tmp, data, keep)
         try:
             os.replace(tmp, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
         except OSError as exc:
@@ -121,15 +163,21 @@ class OutDir:
         except OSError:
             pass
 
-    def _create(self, name: str, data: bytes) -> None:
+    def _create(self, name: str, data: bytes, keep: os.stat_result | None = None) -> None:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
         try:
-            fd = os.open(name, flags, 0o666, dir_fd=self.fd)
+            fd = os.open(name, flags, 0o600 if keep is not None else 0o666, dir_fd=self.fd)
         except FileExistsError as exc:
             raise UsageError(f"{self.shown(name)} already exists; use --force to replace it") from exc
         except OSError as exc:
             raise WriteError(self.shown(name), exc) from exc
         try:
+            if keep is not None:  # the file it replaces: same owner, group and mode (audit L4)
+                try:
+                    os.fchown(fd, keep.st_uid, keep.st_gid)
+                except OSError:
+                    pass  # not allowed (another owner): the mode still carries over
+                os.fchmod(fd, keep.st_mode & 0o7777)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]

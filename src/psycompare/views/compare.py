@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from psycompare import model
 from psycompare.errors import UsageError
+from psycompare.query.jurisdiction import fallback_note, national
 from psycompare.store.dataset import Dataset
 from psycompare.views.base import (
     Block,
@@ -84,6 +85,12 @@ class Item(NamedTuple):
     locator: str = ""  # where in its first-listed source the fact is found (--full views)
 
 
+def _status_on(sub: model.Substance, code: str, on: date) -> model.PastStatus | model.StatusEntry | None:
+    from psycompare.query.history import status_on
+
+    return status_on(sub, code, on)
+
+
 def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool, on: date | None = None) -> list[Item]:
     e: model.StatusEntry | model.PastStatus | None
     if on is None:
@@ -92,9 +99,17 @@ def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool
         from psycompare.query.history import status_on
 
         e = status_on(sub, jurisdiction, on)
+    fallback = ""
+    parent = national(jurisdiction)
+    if e is None and parent:  # a subdivision with no entry: the national status, labelled as such
+        e = sub.status_for(parent) if on is None else _status_on(sub, parent, on)
+        fallback = fallback_note(jurisdiction, parent) + ": " if e is not None else ""
     if e is None:
         return [Item(f"No {jurisdiction} status recorded" + (f" for {on.isoformat()}" if on else ""))]
     extra = {"approval": e.approval, "schedule_code": e.schedule_code or None, "jurisdiction": e.jurisdiction}
+    if fallback:
+        items = _status_items(sub, key, parent or "", short, on)
+        return [i._replace(text=fallback + i.text) for i in items]
     if key == "schedule":
         since = e.schedule_since.isoformat() if e.schedule_since else None
         return [Item(schedule_words(e, short), e.schedule_sources_or_all, e.as_of, {**extra, "since": since})]

@@ -1,6 +1,6 @@
 """`data diff OLD NEW`: what changed between two data directories, fact by fact.
 
-Each directory is read on its own (no bundled data, no layering). Records are compared
+Each directory is read on its own (no bundled data); an overlay NEW is laid over OLD. Records are compared
 in schema form (``schema.record_to_dict``); list items are matched by a key that
 names them (a status entry by its jurisdiction, an event by date, place and kind...),
 so a change inside an item shows as changed fields rather than a removal and an addition.
@@ -124,41 +124,107 @@ def _records(ds: Dataset) -> dict[str, dict[str, Any]]:
 
 
 def _sources(ds: Dataset) -> dict[str, dict[str, Any]]:
-    return {sid: schema.source_to_dict(src) for sid, src in ds.indexes[0].all_sources().items()}
+    """Every source of the dataset's directories (the first definition of an id wins).
+
+    An invalid entry is an error of that side, never a silently missing source (audit M2).
+    """
+    from psycompare.errors import DataError
+
+    problems = [p for idx in ds.indexes for p in idx.source_problems()]
+    if problems:
+        raise DataError(problems)
+    out: dict[str, dict[str, Any]] = {}
+    for idx in ds.indexes:
+        for sid, src in idx.all_sources().items():
+            out.setdefault(sid, schema.source_to_dict(src))
+    return out
 
 
-def _interaction_items(root: str) -> dict[str, dict[str, dict[str, Any]]]:
-    """The rules and partners of a directory's interaction files: {area: {path: item}}."""
+def _interaction_items(roots: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """The rules and partners of directories' interaction files, layered: {area: {path: item}}.
+
+    The files are validated first (every field, as `interactions` does): a broken,
+    unreadable, FIFO or device file is an error of that side, never "no rules" (audit
+    2026-12-04 M2, M4, M5).
+    """
     import os
 
+    from psycompare.errors import DataError
     from psycompare.store.files import read_toml
-    from psycompare.store.interactions import PARTNERS_FILE, RULES_FILE
+    from psycompare.store.interactions import PARTNERS_FILE, RULES_FILE, load_dirs
 
-    def parsed(name: str) -> dict[str, Any]:
-        path = os.path.join(root, name)
-        return (read_toml(path)[0] or {}) if os.path.isfile(path) else {}
-
-    rules, partners = parsed(RULES_FILE), parsed(PARTNERS_FILE)
+    data = load_dirs([(r, r) for r in roots])
+    problems = [p for p in data.problems if "unknown class" not in p.message and "unknown property" not in p.message]
+    if problems:
+        raise DataError(problems)
     found: dict[str, dict[str, Any]] = {}
-    for rule in rules.get("rule", []):
-        if isinstance(rule, dict):
-            a, b = sorted((str(rule.get("a", "")), str(rule.get("b", ""))))
-            found[f"rule[{a} + {b}, {rule.get('effect', '')}, {rule.get('setting', '')}]"] = rule
-    if "reviewed" in rules:
-        found["reviewed"] = {"reviewed": rules["reviewed"]}
-    named = {
-        f"{section}.{pid}": entry
-        for section, table in partners.items()
-        if isinstance(table, dict)
-        for pid, entry in table.items()
-        if isinstance(entry, dict)
-    }
+    named: dict[str, dict[str, Any]] = {}
+    for root in roots:
+
+        def parsed(name: str, root: str = root) -> dict[str, Any]:
+            path = os.path.join(root, name)
+            if not os.path.lexists(path):
+                return {}
+            value, _, problems = read_toml(path)
+            if problems or value is None:
+                raise DataError(problems or [schema_problem(path)])
+            return value
+
+        rules, partners = parsed(RULES_FILE), parsed(PARTNERS_FILE)
+        for rule in rules.get("rule", []):
+            if isinstance(rule, dict):
+                a, b = sorted((str(rule.get("a", "")), str(rule.get("b", ""))))
+                found[f"rule[{a} + {b}, {rule.get('effect', '')}, {rule.get('setting', '')}]"] = rule
+        if "reviewed" in rules and "reviewed" not in found:
+            found["reviewed"] = {"reviewed": rules["reviewed"]}
+        for section, table in partners.items():
+            for pid, entry in table.items() if isinstance(table, dict) else ():
+                if not isinstance(entry, dict):
+                    continue
+                key = f"{section}.{pid}"
+                old = named.get(key)
+                if old is None:
+                    named[key] = dict(entry)
+                    continue
+                merged = {**old, **entry}  # a later directory: names replace, lists unite
+                for k in ("aliases", "classes", "properties", "sources"):
+                    if isinstance(old.get(k), list) and isinstance(entry.get(k), list):
+                        merged[k] = list(dict.fromkeys([*old[k], *entry[k]]))
+                named[key] = merged
     return {"interaction": found, "partner": named}
 
 
+def schema_problem(path: str) -> Any:
+    from psycompare.errors import Problem
+
+    return Problem(path, 1, 1, "(file)", "cannot read")
+
+
+def _is_overlay(old: Dataset, new_dir: str) -> bool:
+    """True when NEW holds partial records of OLD's substances (an overlay, not a whole directory)."""
+    from psycompare.errors import DataError
+
+    new = Dataset([new_dir], bundled=False)
+    old_ids = set(old.ids())
+    for sid in new.ids():
+        try:
+            new.load(sid)
+        except DataError as exc:
+            if sid in old_ids and any("missing required field" in p.message for p in exc.problems):
+                return True
+    return False
+
+
 def diff_dirs(old_dir: str, new_dir: str) -> list[dict[str, Any]]:
-    """Every change from one data directory to another (records, sources, interactions, dataset version)."""
-    old, new = Dataset([old_dir], bundled=False), Dataset([new_dir], bundled=False)
+    """Every change from one data directory to another (records, sources, interactions, dataset version).
+
+    When NEW is an overlay (partial records of OLD's substances), OLD is compared with OLD
+    and NEW layered, as `--data NEW` would show it (audit 2026-12-04 M3).
+    """
+    old = Dataset([old_dir], bundled=False)
+    layered = _is_overlay(old, new_dir)
+    new_roots = [old_dir, new_dir] if layered else [new_dir]
+    new = Dataset(new_roots, bundled=False)
     out: list[dict[str, Any]] = []
     oi, ni = old.info(), new.info()
     for fld in ("version", "date"):
@@ -172,10 +238,14 @@ def diff_dirs(old_dir: str, new_dir: str) -> list[dict[str, Any]]:
         elif sid not in nrec:
             out.append(_change("removed", "record", sid, "", "", orec[sid].get("name"), None))
         else:
-            out.extend(diff_records(sid, orec[sid], nrec[sid]))
+            found = diff_records(sid, orec[sid], nrec[sid])
+            if layered:  # layering dates each fact with its layer's `reviewed`: not a change
+                day = _plain(orec[sid].get("reviewed"))
+                found = [c for c in found if not (c["field"] == "as_of" and c["old"] is None and c["new"] == day)]
+            out.extend(found)
     osrc, nsrc = _sources(old), _sources(new)
     out += _keyed("source", None, osrc, nsrc)
-    oint, nint = _interaction_items(old_dir), _interaction_items(new_dir)
+    oint, nint = _interaction_items([old_dir]), _interaction_items(new_roots)
     for area in ("interaction", "partner"):
         out += _keyed(area, None, oint[area], nint[area])
     return out

@@ -13,7 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from psycompare import model
-from psycompare.errors import UsageError
+from psycompare.errors import PsycompareError, UsageError
+from psycompare.query.jurisdiction import fallback_note, national
 from psycompare.views.base import (
     Block,
     Citations,
@@ -92,7 +93,11 @@ def list_view(
     for row in ds.summaries():
         if want_class is not None and want_class not in (row["class"] or "").lower():
             continue
-        sub = ds.load(row["id"] or "")
+        try:
+            sub = ds.load(row["id"] or "")
+        except PsycompareError as exc:  # a broken record costs only its own row (audit M10)
+            ds.note(f"psycompare: skipped a record: {exc}")
+            continue
         e = _entry(sub, code)
         if approval is not None and (e is None or e.approval != approval):
             continue
@@ -156,7 +161,8 @@ def _hint(wide: bool, rows: list[Any]) -> str:
 
 def status_all_view(ds: Dataset, codes: str | Sequence[str], wide: bool = False, on: date | None = None) -> View:
     """One row per substance and jurisdiction: approval, schedule (code and since when) and date;
-    ``on`` a date: the status that held that day (history.py), "not recorded" where unknown."""
+    ``on`` a date: the status that held that day (history.py), "not recorded" where unknown. A
+    subdivision with no entry of its own shows the national status, labelled."""
     from psycompare.query import history
 
     wanted = [codes] if isinstance(codes, str) else list(codes)
@@ -164,12 +170,15 @@ def status_all_view(ds: Dataset, codes: str | Sequence[str], wide: bool = False,
     data: list[dict[str, Any]] = []
     blocks: list[Block] = []
     csv_rows: list[list[str]] = []
-    subs = [ds.load(sid) for sid in ds.ids()]
+    subs = ds.loadable()
     for code in wanted:
         shown: list[Row] = []
         brief: list[Row] = []  # one line per substance: no citations (they are in --wide and json)
+        parent = national(code)
         for sub in subs:
             e = _entry(sub, code) if on is None else history.status_on(sub, code, on)
+            if e is None and parent:  # a subdivision with no entry: the national status, labelled
+                e = _entry(sub, parent) if on is None else history.status_on(sub, parent, on)
             if e is None:
                 data.append(
                     {
@@ -192,14 +201,15 @@ def status_all_view(ds: Dataset, codes: str | Sequence[str], wide: bool = False,
                 continue
             n = cites.cite(e.sources)
             since = iso(e.schedule_since)
-            short = e.short or words(e.approval)
+            own = e.short if e.jurisdiction.upper() == code else f"{fallback_note(code, e.jurisdiction)}: {e.short}"
+            short = own or words(e.approval)
             data.append(
                 {
                     "id": sub.id,
                     "name": sub.name,
-                    "jurisdiction": code,
+                    "jurisdiction": e.jurisdiction,  # the national entry's code when it stands in for a subdivision
                     "approval": e.approval,
-                    "short": e.short,
+                    "short": own,
                     "schedule": e.schedule,
                     "schedule_code": e.schedule_code,
                     "schedule_since": since or None,
@@ -227,13 +237,13 @@ def status_all_view(ds: Dataset, codes: str | Sequence[str], wide: bool = False,
                 [
                     sub.id,
                     sub.name,
-                    code,
+                    e.jurisdiction,
                     e.approval,
                     e.schedule_code,
                     e.schedule,
                     since,
                     iso(e.as_of),
-                    short,
+                    own,
                     ";".join(e.sources),
                 ]
             )

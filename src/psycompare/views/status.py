@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from psycompare import model
+from psycompare.query.jurisdiction import fallback_note, national
 from psycompare.store.dataset import Dataset
 from psycompare.views.base import (
     Block,
@@ -63,7 +64,22 @@ def status_view(
             events = sorted(
                 (e for e in sub.events if _jmatch(e.jurisdiction, want) and e.date <= on), key=lambda e: e.date
             )
+        fallback: str | None = None  # a subdivision with no entry: the national status, labelled
+        parent = national(want) if want else None
+        if want and parent and not entries:
+            if on is None:
+                entries = [e for e in sub.status if e.jurisdiction.upper() == parent]
+            else:
+                from psycompare.query import history
+
+                held = history.status_on(sub, parent, on)
+                entries = [held] if held is not None else []
+                missing = [j for j in missing if j != want] if entries else missing
+            fallback = parent if entries else None
         status_rows = [c.row(status_cells(e), e) for e in entries]
+        if fallback and want:
+            note = fallback_note(want, fallback)
+            status_rows = [r._replace(cells=[*r.cells[:-1], f"{note}. {r.cells[-1]}"]) for r in status_rows]
         status_rows += [
             Row([j, "not recorded", "not recorded", "not recorded", "-", "-", f"no status recorded for {on}"])
             for j in missing
@@ -140,6 +156,9 @@ def status_view(
                 "name": sub.name,
                 "status": [fact_json(e, sub, ds.layered) for e in entries],
                 "not_recorded": missing,
+                "fallback": {"asked": want, "shown": fallback, "note": fallback_note(want, fallback)}
+                if fallback and want
+                else None,
                 "events": [fact_json(e, sub, ds.layered) for e in events],
                 "sources": [source_json(n, s) for n, s in c.source_list()],
             }
