@@ -31,13 +31,10 @@ def main() -> int:
     buf = io.StringIO()
     table.render(view, buf, color=True, width=WIDTH, force_terminal=True)
     lines = buf.getvalue().splitlines()
-    start = next(i for i, line in enumerate(lines) if Text.from_ansi(line).plain.startswith("Sources:"))
     console = Console(record=True, width=WIDTH, force_terminal=True, color_system="truecolor", file=io.StringIO())
     console.print("$ psycompare compare ketamine mdma", style="bold green")
-    for line in lines[: start + 5]:  # the summary and the first sources, exactly as a terminal shows them
+    for line in lines:  # the whole summary with its sources and hint, exactly as a terminal shows it
         console.print(Text.from_ansi(line), no_wrap=True, crop=True, overflow="crop")
-    console.print(Text("... (one line per cited source)", style="dim"))
-    console.print(Text(view.hint, style="dim"), no_wrap=True, crop=True)
     console.print(Text(DISCLAIMER, style="dim"), no_wrap=True, crop=True)
     OUT.write_text(console.export_svg(title="psycompare compare ketamine mdma"), "utf-8")
     print(f"wrote {OUT}", file=sys.stderr)

@@ -252,7 +252,7 @@ def test_sources_json_carries_secondary_and_note(run: Run) -> None:
 
 
 def test_human_source_list_names_the_host_of_a_copy(run: Run) -> None:
-    code, out, _ = run("sources", "sertraline", "--format", "plain")
+    code, out, _ = run("sources", "sertraline", "--wide", "--format", "plain")  # titles whole
     assert code == 0
     flat = " ".join(out.split())
     assert "copy on vdocuments.site of: ZOLOFT (sertraline) 50 mg and 100 mg tablets: New Zealand data sheet" in flat
@@ -290,8 +290,8 @@ def test_sources_list_says_where_facts_point_into_a_source(run: Run) -> None:
     srcs = {s["id"]: s for s in json.loads(out)["substances"][0]["sources"]}
     assert srcs["fr-2010-12-20-5-meo-dmt-schedule-i"]["cited_at"] == ["events: the DATES paragraph"]
     assert srcs["cfr-21-1308"]["cited_at"] == []
-    code, out, _ = run("sources", "5-meo-dmt", "--format", "plain")
-    assert "(cited at events: the DATES paragraph)" in " ".join(out.split())
+    code, out, _ = run("sources", "5-meo-dmt", "--wide", "--format", "plain")
+    assert "cited at: events: the DATES paragraph" in " ".join(out.split())
 
 
 def test_data_validate_limits_a_locator_to_80_characters(run: Run, data_copy: Path) -> None:

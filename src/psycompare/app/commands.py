@@ -1,3 +1,4 @@
+# Over 500 lines: one short function per command (both parsers call them), plus changes and config; to split later.
 """What each command does, free of any CLI framework: parsed options in, output out.
 
 Both front ends call these functions: the Typer app (`cli/typer_app.py`) and the argv fast
@@ -33,11 +34,13 @@ class Session:
         bundled: bool = True,
         no_color: bool = False,
         no_pager: bool = False,
+        color: str | None = None,
     ) -> None:
         self.data_dirs = list(data_dirs)
         self.bundled = bundled
         self.no_color = no_color
         self.no_pager = no_pager
+        self.color = color  # --color WHEN; None: the environment, the config file, then auto
         self._dataset: Dataset | None = None
 
     def dataset(self) -> Dataset:
@@ -50,7 +53,9 @@ class Session:
     def output(self, fmt: str | None) -> Output:
         from psycompare.app.output import Output
 
-        return Output(fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info, notes=self.notes)
+        return Output(
+            fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info, notes=self.notes, color=self.color
+        )
 
     def notes(self) -> list[str]:
         """What the dataset skipped (broken user files), once each; emptied when read."""
@@ -82,6 +87,21 @@ def jurisdiction_code(code: str, subs: Sequence[Substance] = ()) -> str:
         codes = ", ".join(jurisdictions.known(in_data))
         raise UsageError(f"unknown jurisdiction {shown!r}; use one of: {codes} (or US-XX for a US state)")
     return found
+
+
+def jurisdiction_codes(value: str, subs: Sequence[Substance] = ()) -> list[str]:
+    """`-j US,GB`: one or more codes, comma-separated, each normalised (duplicates once)."""
+    parts = [p for p in value.split(",") if p.strip()]
+    if not parts:
+        raise UsageError("-j needs a jurisdiction code, e.g. US or US,GB")
+    return list(dict.fromkeys(jurisdiction_code(p, subs) for p in parts))
+
+
+def default_jurisdiction(option: str | None) -> str:
+    """-j as given, else PSYCOMPARE_JURISDICTION, else `jurisdiction` in the config file, else US."""
+    from psycompare.app import config
+
+    return config.get("jurisdiction", option).value
 
 
 def parse_date(value: str | None, option: str) -> date | None:
@@ -122,27 +142,44 @@ def list_(
     approval: str | None = None,
     jurisdiction: str | None = None,
     schedule: str | None = None,
-) -> None:
+    wide: bool = False,
+) -> int:
     """Every substance; filters by class text, approval state and schedule code in one jurisdiction."""
+    out = s.output(fmt)
+    wide = _wide(out, wide)
+    if jurisdiction is None:  # a default set in the environment or the config file
+        from psycompare.app import config
+
+        found = config.get("jurisdiction")
+        jurisdiction = found.value if found.origin != "default" and found.value.upper() != "US" else None
     if klass is None and approval is None and jurisdiction is None and schedule is None:
         from psycompare.views import listing
 
         ds = s.dataset()
-        view = listing.index_list_view(ds)  # straight from the index: no record read
+        view = listing.index_list_view(ds, wide)  # straight from the index: no record read
         for row in view.data["substances"]:
             if not row.get("name"):  # every record has a name: this file did not load (audit L1, old 13)
                 try:
                     ds.load(row["id"] or "")
                 except PsycompareError as exc:
                     ds.note(f"psycompare: could not read a record: {exc}")
-        s.output(fmt).emit(view, command="list")
-        return
+        out.emit(view, command="list")
+        return ExitCode.OK
     from psycompare.views import listing as overview
 
     state = overview.approval_state(approval) if approval is not None else None
     code = jurisdiction_code(jurisdiction, _all_records(s)) if jurisdiction is not None else None
-    out = s.output(fmt)
-    out.emit(overview.list_view(s.dataset(), klass, state, code, schedule), command="list")
+    view = overview.list_view(s.dataset(), klass, state, code, schedule, wide)
+    if not view.data["substances"] and out.format in ("table", "plain"):  # as search and grep: exit 1
+        out.note("psycompare: no substance matches these filters")
+        return ExitCode.NOT_FOUND
+    out.emit(view, command="list")  # a machine format prints its empty list: exit 0
+    return ExitCode.OK
+
+
+def _wide(out: Output, wide: bool) -> bool:
+    """Every column in full: asked for, or markdown (a document has no screen width)."""
+    return wide or out.format == "markdown"
 
 
 def _all_records(s: Session) -> list[Substance]:
@@ -161,7 +198,7 @@ def compare(
     s: Session,
     names: Sequence[str],
     fields: str | None = None,
-    jurisdiction: str = DEFAULT_JURISDICTION,
+    jurisdiction: str | None = None,
     fmt: str | None = None,
     full: bool = False,
     as_of: str | None = None,
@@ -178,7 +215,7 @@ def compare(
     subs = s.load(names)
     if len(subs) < 2:
         raise UsageError(f"{names[0]!r} and {names[1]!r} name the same substance ({subs[0].name}); use 'show'")
-    code = jurisdiction_code(jurisdiction, subs)
+    code = ",".join(jurisdiction_codes(default_jurisdiction(jurisdiction), subs))
     out = s.output(fmt)
     out.emit(compare_view.compare_view(s.dataset(), subs, keys, code, full, on), command="compare")
 
@@ -190,6 +227,7 @@ def status(
     fmt: str | None = None,
     all_: bool = False,
     as_of: str | None = None,
+    wide: bool = False,
 ) -> None:
     from psycompare.views import status as views
 
@@ -198,19 +236,18 @@ def status(
     if all_:
         if names:
             raise UsageError("--all takes no names; use 'status NAME...' or 'status --all -j CODE'")
-        if on is not None:
-            raise UsageError("--as-of works with names, not with --all")
         from psycompare.views import listing as overview
 
-        where = jurisdiction_code(jurisdiction or DEFAULT_JURISDICTION, _all_records(s))
-        s.output(fmt).emit(overview.status_all_view(s.dataset(), where), command="status")
+        where = jurisdiction_codes(default_jurisdiction(jurisdiction), _all_records(s))
+        out = s.output(fmt)
+        out.emit(overview.status_all_view(s.dataset(), where, _wide(out, wide), on), command="status")
         return
     if not names:
         raise UsageError("status needs a name, or --all -j CODE for every substance")
     subs = s.load(names)
-    code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
+    code = ",".join(jurisdiction_codes(jurisdiction, subs)) if jurisdiction else None
     out = s.output(fmt)
-    out.emit(views.status_view(s.dataset(), subs, code, on), command="status")
+    out.emit(views.status_view(s.dataset(), subs, code, on, _wide(out, wide)), command="status")
 
 
 def timeline(
@@ -221,6 +258,7 @@ def timeline(
     jurisdiction: str | None = None,
     kind: str | None = None,
     fmt: str | None = None,
+    wide: bool = False,
 ) -> None:
     """Events of the named substances (all when none is named), oldest first."""
     from psycompare import model
@@ -240,7 +278,8 @@ def timeline(
     subs = s.load(names) if names else ds.loadable()
     code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
     out = s.output(fmt)
-    out.emit(timeline_view.timeline_view(ds, subs, start, end, code, kinds), command="timeline")
+    view = timeline_view.timeline_view(ds, subs, start, end, code, kinds, _wide(out, wide))
+    out.emit(view, command="timeline")
 
 
 def side_effects(
@@ -271,11 +310,11 @@ def setting_code(value: str) -> str:
     return code
 
 
-def sources(s: Session, names: Sequence[str], fmt: str | None = None) -> None:
+def sources(s: Session, names: Sequence[str], fmt: str | None = None, wide: bool = False) -> None:
     from psycompare.views import sources as views
 
     out = s.output(fmt)
-    out.emit(views.sources_view(s.dataset(), s.load(names)), disclaimer=False, command="sources")
+    out.emit(views.sources_view(s.dataset(), s.load(names), _wide(out, wide)), disclaimer=False, command="sources")
 
 
 def search(s: Session, text: str, fmt: str | None = None) -> int:
@@ -328,7 +367,8 @@ def interactions(
 def export(
     s: Session, names: Sequence[str] = (), fmt: str = "toml", out_dir: Path | None = None, force: bool = False
 ) -> None:
-    """Records to stdout, or added to a data directory (existing files kept unless ``force``)."""
+    """Records to stdout, or added to a data directory (existing files kept unless ``force``); the
+    whole dataset (no names) takes its partners and interaction rules along."""
     from psycompare.app.output import write_data, write_err
     from psycompare.store import export as exp
 
@@ -338,7 +378,7 @@ def export(
     subs = s.load(names) if names else ds.loadable()
     if out_dir is not None:
         out = os.path.expanduser(os.fspath(out_dir))
-        done = exp.write_dir(ds, subs, out, force=force)
+        done = exp.write_dir(ds, subs, out, force=force, whole=not names)
         for line in s.notes():
             write_err(sys.stderr, line)
         write_err(
@@ -351,7 +391,7 @@ def export(
                 + ", ".join(done.sources_kept[:5]),
             )
         return
-    write_data(sys.stdout, exp.dumps(ds, subs, fmt), fmt)
+    write_data(sys.stdout, exp.dumps(ds, subs, fmt, whole=not names), fmt)
     for line in s.notes():
         write_err(sys.stderr, line)
 
@@ -467,3 +507,58 @@ def set_debug(on: bool) -> None:
     """`--debug`: tracebacks instead of one-line errors, for this process and its children."""
     if on:
         os.environ["PSYCOMPARE_DEBUG"] = "1"
+
+
+def _page_text(s: Session, text: str) -> None:
+    """Prose for people: through the pager on a terminal (as the views), else written as is."""
+    from psycompare.app.output import write_out
+
+    out = s.output(None)
+    if out.pager:
+        from psycompare.app import pager
+
+        if pager.page(text, out.stdout):
+            return
+    write_out(out.stdout, text)
+
+
+def changes(s: Session, since: str | None = None) -> None:
+    """The dataset's CHANGELOG for readers: each release after ``since`` (a version, date or year)."""
+    from psycompare.app import changes as ch
+
+    after = ch.since_date(since) if since is not None else None
+    ds = s.dataset()
+    parts = []
+    for idx in ds.indexes:
+        releases = ch.read(idx.root)
+        if not releases:
+            continue
+        text = ch.render(releases, after)
+        parts.append(text if len(ds.indexes) == 1 else f"[{idx.root}]\n{text}")
+    if not parts:
+        raise UsageError("no CHANGELOG.md in the data directories in use")
+    _page_text(s, "\n".join(parts))
+
+
+def config_show(s: Session) -> None:
+    """Where the config file is, and each setting's value with where it came from."""
+    from psycompare.app import config
+    from psycompare.app.output import write_out
+
+    where = config.path()
+    state = "found" if os.path.isfile(where) else "not found; create it to set defaults"
+    lines = [f"config file: {where} ({state})"]
+    width = max(len(k) for k in config.DEFAULTS)
+    for key in config.DEFAULTS:
+        option = s.color if key == "color" else None
+        found = config.get(key, option)
+        if key == "color" and s.no_color:
+            found = config.Setting(key, "never", "option")
+        value = found.value if found.value or key != "pager" else "(PAGER, else less -FRX)"
+        lines.append(f"{key + ':':<{width + 1}} {value}  [{found.origin}]")
+    lines.append("Precedence: option > environment (PSYCOMPARE_JURISDICTION, PSYCOMPARE_COLOR, PSYCOMPARE_PAGER)")
+    lines.append("            > config file > default. Example file:")
+    lines.append('  jurisdiction = "GB"')
+    lines.append('  color = "auto"        # auto | always | never')
+    lines.append('  pager = "less -FRX"   # "" or "cat" for none')
+    write_out(sys.stdout, "\n".join(lines) + "\n")

@@ -13,6 +13,8 @@ from psycompare.errors import StdoutClosed, UsageError, WriteError
 from psycompare.render.formats import DISCLAIMER, FORMATS
 
 if TYPE_CHECKING:  # error lines are written through this module: keep it light
+    from datetime import date
+
     from psycompare.views.base import View
 
 
@@ -27,6 +29,7 @@ class Output:
         stderr: IO[str] | None = None,
         pager: bool = True,
         info: Callable[[], dict[str, str] | None] | None = None,
+        color: str | None = None,
         notes: Callable[[], list[str]] | None = None,
     ) -> None:
         self.info = info  # the dataset's version and date, asked only by machine formats
@@ -41,10 +44,19 @@ class Output:
             raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
         self.format = fmt or ("table" if self.tty else "plain")
         env = os.environ
-        # no-color.org: only a non-empty NO_COLOR turns colour off
-        self.color = self.tty and not no_color and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
+        dumb = env.get("TERM") == "dumb"
+        if no_color:
+            mode = "never"
+        else:
+            from psycompare.app.config import color_mode
+
+            mode = color_mode(color)
+        # --color always as git has it: colour even into a pipe; auto: a terminal, unless NO_COLOR
+        # (no-color.org: only a non-empty value) or TERM=dumb
+        self.color = mode == "always" or (mode == "auto" and self.tty and not env.get("NO_COLOR") and not dumb)
         self.encoding = (getattr(self.stdout, "encoding", None) or "utf-8").lower()
-        self.pager = pager and self.tty and self.format in ("table", "plain", "markdown")
+        # a dumb terminal cannot run less (it stops on "terminal is not fully functional")
+        self.pager = pager and self.tty and not dumb and self.format in ("table", "plain", "markdown")
 
     def _write(self, text: str) -> None:
         self.stdout.write(fit_encoding(text, self.encoding))
@@ -73,6 +85,35 @@ class Output:
             self.note(DISCLAIMER)
         for line in self.notes() if self.notes is not None else ():
             self.note(line)
+        if self.format in ("table", "plain"):
+            old = self.dataset_age_note()
+            if old:
+                self.note(old)
+
+    def dataset_age_note(self) -> str:
+        """A warning when the dataset is dated more than 12 months before today, else ""."""
+        from psycompare.errors import PsycompareError
+
+        try:
+            info = self.info() if self.info else None
+        except PsycompareError:
+            return ""
+        if not info or not info.get("date"):
+            return ""
+        from datetime import date
+
+        try:
+            dated = date.fromisoformat(info["date"])
+        except ValueError:
+            return ""
+        now = today()
+        months = (now.year - dated.year) * 12 + now.month - dated.month - (now.day < dated.day)
+        if months <= 12:
+            return ""
+        return (
+            f"psycompare: this dataset is dated {dated.isoformat()}, {months} months ago; facts may have changed "
+            "since (update: pip install -U psycompare; what changed: psycompare changes)"
+        )
 
     def _emit(self, view: View, command: str) -> None:
         fmt = self.format
@@ -87,7 +128,7 @@ class Output:
             from psycompare.render import table
 
             with _rich_safe_env():
-                table.render(view, self.stdout, self.color, width=_columns())
+                table.render(view, self.stdout, self.color, width=_columns(), force_terminal=self.color or None)
         elif fmt in ("plain", "markdown"):
             self._write(self._human(view, None))
         else:
@@ -131,6 +172,13 @@ class Output:
     def note(self, text: str) -> None:
         """A line for people on stderr (never mixed into stdout)."""
         write_err(self.stderr, text)
+
+
+def today() -> date:
+    """Today's date (a function, so tests can set it)."""
+    from datetime import date
+
+    return date.today()
 
 
 def for_people(view: View) -> View:

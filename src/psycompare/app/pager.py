@@ -10,12 +10,18 @@ from typing import IO
 
 
 def command() -> str | None:
-    """PSYCOMPARE_PAGER, then PAGER, else `less -FRX` when installed; None for no pager."""
-    for var in ("PSYCOMPARE_PAGER", "PAGER"):
-        value = os.environ.get(var)
-        if value is not None:
-            value = value.strip()
-            return None if value in ("", "cat") else value
+    """PSYCOMPARE_PAGER, then `pager` in the config file, then PAGER, else `less -FRX` when
+    installed (git's order: GIT_PAGER, core.pager, PAGER); None for no pager."""
+    from psycompare.app import config
+
+    value = os.environ.get("PSYCOMPARE_PAGER")
+    if value is None:
+        value = config.load().get("pager")
+    if value is None:
+        value = os.environ.get("PAGER")
+    if value is not None:
+        value = value.strip()
+        return None if value in ("", "cat") else value
     return "less -FRX" if shutil.which("less") else None
 
 

@@ -22,6 +22,7 @@ NONE, ONE, MANY, ANY = 0, 1, 2, 3  # how many positional arguments a command tak
 
 _FORMAT = {"--format": "fmt", "-f": "fmt"}
 _JURISDICTION = {"--jurisdiction": "jurisdiction", "-j": "jurisdiction"}
+_WIDE = {"--wide": "wide", "-w": "wide"}
 
 # command -> (function, positionals, options taking a value -> keyword, flags -> keyword)
 _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, str]]] = {
@@ -29,7 +30,7 @@ _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, st
         commands.list_,
         NONE,
         {**_FORMAT, **_JURISDICTION, "--class": "klass", "--approval": "approval", "--schedule": "schedule"},
-        {},
+        _WIDE,
     ),
     "show": (commands.show, MANY, {**_FORMAT, "--section": "section", "-s": "section"}, {}),
     "compare": (
@@ -38,19 +39,21 @@ _COMMANDS: dict[str, tuple[Callable[..., Any], int, dict[str, str], dict[str, st
         {**_FORMAT, **_JURISDICTION, "--fields": "fields", "--as-of": "as_of"},
         {"--full": "full"},
     ),
-    "status": (commands.status, ANY, {**_FORMAT, **_JURISDICTION, "--as-of": "as_of"}, {"--all": "all_"}),
+    "status": (commands.status, ANY, {**_FORMAT, **_JURISDICTION, "--as-of": "as_of"}, {"--all": "all_", **_WIDE}),
     "timeline": (
         commands.timeline,
         ANY,
         {**_FORMAT, **_JURISDICTION, "--since": "since", "--until": "until", "--kind": "kind"},
-        {},
+        _WIDE,
     ),
     "side-effects": (commands.side_effects, MANY, {**_FORMAT, "--setting": "setting"}, {"--serious": "serious"}),
-    "sources": (commands.sources, MANY, _FORMAT, {}),
+    "sources": (commands.sources, MANY, _FORMAT, _WIDE),
     "search": (commands.search, ONE, _FORMAT, {}),
     "interactions": (commands.interactions, ANY, _FORMAT, {"--coverage": "coverage", "--full": "full"}),
 }
 _GLOBAL_FLAGS = frozenset({"--no-bundled", "--no-color", "--no-pager", "--debug"})
+_GLOBAL_VALUES = frozenset({"--data", "--color"})  # global options that take a value
+_COLORS = ("auto", "always", "never")
 
 
 def hoist_globals(argv: list[str]) -> list[str]:
@@ -58,7 +61,7 @@ def hoist_globals(argv: list[str]) -> list[str]:
     where both parsers expect them. Nothing after a `--` moves."""
     i = 0
     while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
-        i += 2 if argv[i] == "--data" else 1
+        i += 2 if argv[i] in _GLOBAL_VALUES else 1
     if i >= len(argv) or argv[i] == "--":
         return argv
     front, rest = argv[:i], argv[i:]
@@ -72,10 +75,10 @@ def hoist_globals(argv: list[str]) -> list[str]:
             break
         if tok in _GLOBAL_FLAGS:
             moved.append(tok)
-        elif tok == "--data" and j + 1 < len(rest):
+        elif tok in _GLOBAL_VALUES and j + 1 < len(rest):
             moved.extend(rest[j : j + 2])
             j += 1
-        elif tok.startswith("--data="):
+        elif tok.startswith(("--data=", "--color=")):
             moved.append(tok)
         else:
             kept.append(tok)
@@ -89,6 +92,7 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
         return None
     data: list[str] = []
     flags: set[str] = set()
+    color: str | None = None
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
         tok = argv[i]
@@ -99,6 +103,11 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
             data.append(argv[i])
         elif tok.startswith("--data=") and _plain_value(tok[7:]):
             data.append(tok[7:])
+        elif tok == "--color" and color is None and i + 1 < len(argv) and argv[i + 1] in _COLORS:
+            i += 1
+            color = argv[i]
+        elif tok.startswith("--color=") and color is None and tok[8:] in _COLORS:
+            color = tok[8:]
         else:
             return None
         i += 1
@@ -134,7 +143,11 @@ def parse(argv: list[str]) -> Callable[[], int | None] | None:
     def call() -> int | None:
         commands.set_debug("--debug" in flags)
         session = commands.Session(
-            data, bundled="--no-bundled" not in flags, no_color="--no-color" in flags, no_pager="--no-pager" in flags
+            data,
+            bundled="--no-bundled" not in flags,
+            no_color="--no-color" in flags,
+            no_pager="--no-pager" in flags,
+            color=color,
         )
         result: int | None = func(session, **kwargs)
         return result

@@ -112,6 +112,10 @@ def _examples(*lines: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", "-w", help="Every column in full, wrapped, with sources (one line per row otherwise)."),
+]
 FormatOpt = Annotated[
     Format | None,
     typer.Option(
@@ -138,13 +142,15 @@ AsOfOpt = Annotated[
     ),
 ]
 JurisdictionOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--jurisdiction",
         "-j",
-        help="Jurisdiction code: US, CA, GB (or UK), EU, AU, US-OR...",
+        help="Jurisdiction code: US, CA, GB (or UK), EU, AU, US-OR..., or several: US,GB "
+        "(default: $PSYCOMPARE_JURISDICTION, the config file, else US).",
         autocompletion=complete_jurisdiction,
-        metavar="CODE",
+        metavar="CODE[,CODE]",
+        show_default=False,
     ),
 ]
 
@@ -173,6 +179,17 @@ def _main(
     ] = None,
     no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Use only the --data directories.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (also NO_COLOR, TERM=dumb).")] = False,
+    color: Annotated[
+        str | None,
+        typer.Option(
+            "--color",
+            help="Colour: auto (a terminal, unless NO_COLOR or TERM=dumb), always (also into a pipe), never; "
+            "also PSYCOMPARE_COLOR and the config file.",
+            metavar="WHEN",
+            autocompletion=lambda incomplete: [c for c in ("auto", "always", "never") if c.startswith(incomplete)],
+            show_default=False,
+        ),
+    ] = None,
     no_pager: Annotated[
         bool, typer.Option("--no-pager", help="Never page long output (also PSYCOMPARE_PAGER=cat).")
     ] = False,
@@ -195,7 +212,12 @@ def _main(
     """
     if any(not d.strip() for d in data or ()):  # a str, not a Path: Path("") would mean the current folder
         raise UsageError("--data needs a directory, got an empty value")
-    STATE.session = commands.Session(data or [], bundled=not no_bundled, no_color=no_color, no_pager=no_pager)
+    from psycompare.app.config import color_choice
+
+    when = color_choice(color) if color is not None else None
+    STATE.session = commands.Session(
+        data or [], bundled=not no_bundled, no_color=no_color, no_pager=no_pager, color=when
+    )
     commands.set_debug(debug)
 
 
@@ -240,10 +262,13 @@ def list_(
             show_default=False,
         ),
     ] = None,
+    wide: WideOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Every substance with its class, approval state and schedule (US unless -j), optionally filtered."""
-    commands.list_(STATE.session, _value(fmt), klass, approval, jurisdiction, schedule)
+    code = commands.list_(STATE.session, _value(fmt), klass, approval, jurisdiction, schedule, wide)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(
@@ -295,7 +320,7 @@ def compare(
             show_default=False,
         ),
     ] = None,
-    jurisdiction: JurisdictionOpt = commands.DEFAULT_JURISDICTION,
+    jurisdiction: JurisdictionOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -330,10 +355,11 @@ def status(
         str | None, _jurisdiction_option("Only this jurisdiction (US also includes US states; UK means GB).")
     ] = None,
     as_of: AsOfOpt = None,
+    wide: WideOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Regulatory status per jurisdiction, dated, with its milestones (or as it stood on a date)."""
-    commands.status(STATE.session, names or [], jurisdiction, _value(fmt), all_, as_of)
+    commands.status(STATE.session, names or [], jurisdiction, _value(fmt), all_, as_of, wide)
 
 
 @app.command(
@@ -371,10 +397,11 @@ def timeline(
             show_default=False,
         ),
     ] = None,
+    wide: WideOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Dated milestones across one or many substances (all when none is named), oldest first."""
-    commands.timeline(STATE.session, names or (), since, until, jurisdiction, kind, _value(fmt))
+    commands.timeline(STATE.session, names or (), since, until, jurisdiction, kind, _value(fmt), wide)
 
 
 @app.command(
@@ -406,9 +433,9 @@ def side_effects(
     short_help="Every source behind a record, numbered.",
     epilog=_examples("psycompare sources mdma", "psycompare sources ketamine -f csv"),
 )
-def sources(names: NamesArg, fmt: FormatOpt = None) -> None:
+def sources(names: NamesArg, wide: WideOpt = False, fmt: FormatOpt = None) -> None:
     """Every source behind a record, numbered as cited in the other views."""
-    commands.sources(STATE.session, names, _value(fmt))
+    commands.sources(STATE.session, names, _value(fmt), wide)
 
 
 @app.command(
@@ -542,6 +569,40 @@ def schema_(
 ) -> None:
     """The JSON Schema (draft 2020-12) of a command's JSON output or of a data file; no name lists them."""
     commands.schema(STATE.session, name)
+
+
+@app.command(
+    short_help="What changed in the data, release by release.",
+    epilog=_examples("psycompare changes", "psycompare changes --since 2026.11.21", "psycompare changes --since 2025"),
+)
+def changes(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only releases after this version (2026.11.21), date (2026-11-21) or year (2025).",
+            metavar="VERSION|DATE",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """The dataset's changelog for readers: what facts changed in each release, newest first."""
+    commands.changes(STATE.session, since)
+
+
+@app.command(
+    "config",
+    short_help="Your defaults: jurisdiction, colour, pager.",
+    epilog=_examples("psycompare config", "PSYCOMPARE_JURISDICTION=GB psycompare config"),
+)
+def config_() -> None:
+    """Show the config file's path and each setting with where it came from.
+
+    The file is config.toml in $XDG_CONFIG_HOME/psycompare (default ~/.config/psycompare), with
+    jurisdiction = "GB", color = "auto|always|never" and pager = "less -FRX". An option on the
+    command line wins over the environment, which wins over the file.
+    """
+    commands.config_show(STATE.session)
 
 
 @data_app.command("new", short_help="Write a commented template record.")

@@ -49,6 +49,8 @@ def known(extra: tuple[str, ...] = ()) -> list[str]:
 
 def national(code: str) -> str | None:
     """The country a subdivision belongs to (`US-CO` -> `US`), None for a country itself."""
+    if "," in code:  # several codes: each answers for itself
+        return None
     country, dash, sub = code.upper().partition("-")
     return country if dash and sub else None
 
@@ -61,5 +63,9 @@ def fallback_note(code: str, shown: str) -> str:
 
 def matches(code: str, wanted: str | None) -> bool:
     """The `-j` rule of `status` and `timeline`: no filter, the same code, or a subdivision of
-    it (`US` includes `US-OR`). `wanted` is already upper case."""
-    return wanted is None or code.upper() == wanted or code.upper().startswith(wanted + "-")
+    it (`US` includes `US-OR`); several codes comma-separated (`US,GB`). `wanted` is already
+    upper case."""
+    if wanted is None:
+        return True
+    code = code.upper()
+    return any(code == w or code.startswith(w + "-") for w in wanted.split(","))

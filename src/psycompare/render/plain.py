@@ -35,20 +35,24 @@ def flat(value: Cell) -> str:
     return "; ".join(v for v in value if not is_heading(v))
 
 
+TITLE_MIN = 40  # a title is never cut shorter than this: the locator goes on its own line instead
+
+
 def source_line(n: int, src: Any, width: int | None = None) -> str:
-    """``[n] title. publisher, date. locator`` on one line; with a width, the title is
-    shortened (never the locator, so a URL stays whole and clickable)."""
+    """``[n] title. publisher, date. locator`` on one line; with a width, the title is cut
+    at a word boundary (never the locator, so a URL stays whole and clickable), and when
+    that would leave less than `TITLE_MIN` characters the locator goes on a line of its own."""
+    from psycompare.render.fit import cut
+
     locator = src.locator
     head = f"[{n}] "
     body = f"{src.heading}. {src.publisher}, {src.date.isoformat()}."
     if width:
         room = width - len(head) - len(locator) - 1
-        if room < 20:
-            room = max(20, width - len(head) - 1)
-            body = body if len(body) <= room else body[: room - 1].rstrip() + "…"
+        if len(body) > room and room < TITLE_MIN:
+            body = cut(body, max(TITLE_MIN, width - len(head)))
             return f"{head}{body}\n{' ' * len(head)}{locator}"
-        if len(body) > room:
-            body = body[: room - 1].rstrip() + "…"
+        body = cut(body, room)
     return f"{head}{body} {locator}"
 
 
@@ -72,6 +76,27 @@ def _grid(block: Block) -> list[str]:
     for i, cells in enumerate(table):
         line = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
         lines.append(line + (row_suffix(block.rows[i - 1]) if i else ""))
+    return lines
+
+
+def _wrapped_rows(block: Block, width: int) -> list[str]:
+    """Aligned columns with a header row, each line within ``width``: a long cell wraps inside
+    its column (the widest columns give way first, as in render/fit.py), never past the edge."""
+    from psycompare.render import fit
+
+    rows = [[flat(c) for c in r.cells] for r in block.rows]
+    for cells, r in zip(rows, block.rows, strict=True):
+        cells[-1] += row_suffix(r).replace(" ", "\u00a0")  # markers and age notes stay whole
+    kept, sizes = fit.widths(block.columns, rows, width, 2)
+    lines = ["  ".join(block.columns[i].ljust(w) for i, w in zip(kept, sizes, strict=True)).rstrip()]
+    for cells in rows:
+        cols = [
+            [x.replace("\u00a0", " ") for x in _wrap(cells[i], w, "", "", floor=1)]
+            for i, w in zip(kept, sizes, strict=True)
+        ]
+        for k in range(max(len(c) for c in cols)):
+            parts = [(c[k] if k < len(c) else "").ljust(w) for c, w in zip(cols, sizes, strict=True)]
+            lines.append("  ".join(parts).rstrip())
     return lines
 
 
@@ -134,42 +159,65 @@ def _records(block: Block, width: int) -> list[str]:
     return lines
 
 
-def _items(block: Block, width: int) -> list[str]:
-    lines = []
-    for row in block.rows:
-        text = " | ".join(flat(c) for c in row.cells if c)
-        wrapped = _wrap(text, width, "- ", "  ")
-        wrapped[-1] += row_suffix(row)  # markers stay whole, even past the width
-        lines.extend(wrapped)
-    return lines
+KEY_COLUMNS = ("field", "aspect", "")  # a two-column block headed by one of these is key: value pairs
 
 
 def _fields(block: Block, width: int) -> list[str]:
     """One ``label: value`` line per field (wrapped with a hanging indent), rows a blank line apart:
-    grep-able, one fact per line."""
+    grep-able, one fact per line. A key/value block (``field``, ``value``) takes its labels
+    from its first column; a one-column block is a list of ``label: value`` lines."""
     lines: list[str] = []
-    pad = max((len(c) for c in block.columns), default=0) + 2
+    cols = block.columns
+    if len(cols) == 2 and cols[0] in KEY_COLUMNS:
+        pad = max((len(flat(r.cells[0])) for r in block.rows), default=0) + 2
+        for row in block.rows:
+            wrapped = _wrap(flat(row.cells[1]), width, f"{flat(row.cells[0])}: ".ljust(pad), " " * pad)
+            wrapped[-1] += row_suffix(row)
+            lines.extend(wrapped)
+        return lines
+    pad = max((len(c) for c in cols), default=0) + 2
     for k, row in enumerate(block.rows):
-        if k:
+        if k and len(cols) > 1:
             lines.append("")
         last = len(row.cells) - 1
-        for i, (label, cell) in enumerate(zip(block.columns, row.cells, strict=True)):
+        for i, (label, cell) in enumerate(zip(cols, row.cells, strict=True)):
             value = flat(cell)
             if not value:
                 continue
-            wrapped = _wrap(value, width, f"{label}: ".ljust(pad), " " * pad)
+            wrapped = _wrap(value, width, f"{label or 'value'}: ".ljust(pad), " " * pad)
             if i == last:
                 wrapped[-1] += row_suffix(row)
             lines.extend(wrapped)
     return lines
 
 
-def footnote_lines(notes: list[Footnotes]) -> list[str]:
+def compact_source_lines(sources: list[tuple[int, Any]], width: int, indent: str = "") -> list[str]:
+    """A summary's sources as ``[n] where`` pointers (the PMID or the host), as many to a line
+    as fit; `--full` and `sources NAME` give titles and links."""
+    from psycompare.views.base import where_short
+
+    lines: list[str] = []
+    line = indent
+    for n, src in sources:
+        item = f"[{n}] {where_short(src)}"
+        if line.strip() and len(line) + 2 + len(item) > width:
+            lines.append(line.rstrip())
+            line = indent
+        line += ("  " if line.strip() else "") + item
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def footnote_lines(notes: list[Footnotes], width: int | None = None) -> list[str]:
     lines: list[str] = []
     for fn in notes:
         if not fn.sources:
             continue
         lines.append(f"Sources ({fn.label}):" if fn.label else "Sources:")
+        if fn.compact and width:
+            lines.extend(compact_source_lines(fn.sources, width, "  "))
+            continue
         lines.extend(f"  {source_line(n, s)}" for n, s in fn.sources)
     return lines
 
@@ -179,18 +227,25 @@ def render(view: View, width: int = 100) -> str:
     for block in view.blocks:
         out.append(block.title)
         out.append("=" * min(len(block.title), width))
-        if block.layout in ("grid", "rows", "chart"):
+        if block.one_line:
+            from psycompare.render import fit
+
+            rows = [[flat(c) for c in r.cells] for r in block.rows]
+            for cells, r in zip(rows, block.rows, strict=True):
+                cells[-1] += row_suffix(r)
+            out.extend(fit.lines(block.columns, rows, width, block.drop))
+        elif block.layout == "wrap":
+            out.extend(_wrapped_rows(block, width))
+        elif block.layout in ("grid", "rows", "chart"):
             out.extend(_grid(block))
         elif block.layout == "records":
             out.extend(_records(block, width))
-        elif block.layout == "fields":
+        else:  # fields and items: `label: value` lines, never unlabelled fields joined by " | "
             out.extend(_fields(block, width))
-        else:
-            out.extend(_items(block, width))
         out.append("")
-    out.extend(footnote_lines(view.footnotes))
-    if view.hint:
-        out.append(view.hint)
+    out.extend(footnote_lines(view.footnotes, width))
+    for part in view.hint.splitlines():
+        out.extend(_wrap(part, width, "", ""))
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"

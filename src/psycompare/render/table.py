@@ -16,7 +16,7 @@ from rich.text import Text
 
 from psycompare.encoding import fit_encoding
 from psycompare.errors import StdoutClosed
-from psycompare.render.plain import is_heading, row_suffix, source_line
+from psycompare.render.plain import compact_source_lines, flat, is_heading, row_suffix, source_line
 from psycompare.views.base import Block, Cell, View
 
 MIN_COLUMN = 24  # below this a side-by-side column is unreadable: stack instead
@@ -42,6 +42,18 @@ SEVERITY_STYLE = {
     "not reviewed": "dim",
     "?": "dim",
 }
+# Approval state: the word is the meaning, the colour only helps the eye find it.
+APPROVAL_STYLE = {
+    "Approved": "green",
+    "Approved (other use)": "cyan",
+    "Restricted access": "cyan",
+    "Investigational": "yellow",
+    "Not approved": "red",
+    "no status recorded": "dim",
+    "not recorded": "dim",
+}
+STYLE = {**SEVERITY_STYLE, **APPROVAL_STYLE}
+STALE_STYLE = "yellow"  # "(as of D, N months before this dataset)": the words say it too
 
 
 def render(
@@ -50,7 +62,7 @@ def render(
     console = _Console(
         file=file,
         no_color=not color,
-        color_system="auto" if color else None,
+        color_system="standard" if color else None,  # the 16 named colours the styles use
         force_terminal=force_terminal,
         highlight=False,
         markup=False,
@@ -64,7 +76,7 @@ def render(
     for block in view.blocks:
         r.block(block)
     for fn in view.footnotes:
-        r.sources(fn.label, fn.sources)
+        r.sources(fn.label, fn.sources, fn.compact)
     if view.hint:
         console.print(Text(r.fit(view.hint), style="dim" if color else ""))
 
@@ -82,9 +94,9 @@ class _Renderer:
     def cell(self, value: Cell, suffix: str = "") -> Any:
         """A str as Text (a severity word or mark in its colour); a list as bullet points."""
         if isinstance(value, str):
-            text = Text(self.fit(value), style=SEVERITY_STYLE.get(value, "") if self.color else "")
+            text = Text(self.fit(value), style=STYLE.get(value, "") if self.color else "")
             if suffix:
-                text.append(self.fit(suffix), style="dim" if self.color else "")
+                text.append(self.fit(suffix), style=_suffix_style(suffix) if self.color else "")
             return text
         parts: list[Any] = []
         current: Table | None = None
@@ -110,12 +122,44 @@ class _Renderer:
         title = Text(self.fit(block.title), style="bold")
         if not block.rows:  # the title says it all (e.g. a pair with no interaction recorded)
             self.console.print(title)
+        elif block.one_line:
+            self.one_line(block, title)
         elif block.layout == "records":
             self.records(block, title)
         elif block.layout == "fields":
             self.stacked(block, title)
         else:
-            self.grid(block, title, compact=block.layout in ("rows", "chart"), tight=block.layout == "chart")
+            self.grid(block, title, compact=block.layout in ("rows", "wrap", "chart"), tight=block.layout == "chart")
+
+    def one_line(self, block: Block, title: Text) -> None:
+        """An overview as `kubectl get` prints one: no frame, a rule under the header, one line
+        per row, cells cut at a word boundary to the terminal's width (render/fit.py)."""
+        from psycompare.render import fit
+
+        rows = [[flat(c) for c in r.cells] for r in block.rows]
+        for cells, r in zip(rows, block.rows, strict=True):
+            cells[-1] += row_suffix(r)
+        head, body, sizes = fit.fit(block.columns, rows, self.width() - 1, 2, block.drop)
+        rule = "-" if self.ascii_only else "\u2500"
+        self.console.print(title, crop=True, overflow="ellipsis", no_wrap=True)
+        lines = [
+            self._line(head, sizes, "bold" if self.color else ""),
+            Text("  ".join(rule * w for w in sizes), style="dim" if self.color else ""),
+        ]
+        lines += [self._line(cells, sizes, "") for cells in body]
+        for line in lines:
+            line.rstrip()
+            self.console.print(line, no_wrap=True, crop=True)
+
+    def _line(self, cells: list[str], sizes: list[int], style: str) -> Text:
+        line = Text()
+        for k, (value, w) in enumerate(zip(cells, sizes, strict=True)):
+            if k:
+                line.append("  ")
+            cell_style = style or (STYLE.get(value, "") if self.color else "")
+            line.append(self.fit(value), style=cell_style)
+            line.append(" " * (w - len(value)))
+        return line
 
     def records(self, block: Block, title: Text) -> None:
         """Side by side (compare), or stacked when the columns would be too narrow."""
@@ -221,15 +265,24 @@ class _Renderer:
                 table.add_row(Text(self.fit(col or "-")), self.cell(value, suffix if j == len(row.cells) - 1 else ""))
             self.console.print(table)
 
-    def sources(self, label: str, sources: list[tuple[int, Any]]) -> None:
+    def sources(self, label: str, sources: list[tuple[int, Any]], compact: bool = False) -> None:
         if not sources:
             return
         style = "dim" if self.color else ""
         self.console.print(Text(self.fit(f"Sources{f' ({label})' if label else ''}:"), style=style))
         width = self.width()
+        if compact:
+            for line in compact_source_lines(sources, width - 1):
+                self.console.print(Text(self.fit(line), style=style), no_wrap=True, crop=True)
+            return
         for n, src in sources:
             line = source_line(n, src, width)
             self.console.print(Text(self.fit(line), style=style), no_wrap=True, overflow="ignore", crop=False)
+
+
+def _suffix_style(suffix: str) -> str:
+    """Citation markers dim; a stale fact's age note in the staleness colour."""
+    return STALE_STYLE if "months before this dataset" in suffix else "dim"
 
 
 def _share(lo: list[int], hi: list[int], room: int) -> list[int | None]:

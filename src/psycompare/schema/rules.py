@@ -114,7 +114,7 @@ STATUS_FIELDS = (
 SECTIONS: tuple[Section, ...] = (
     Section("class", "class_", model.Fact, FACT_FIELDS, many=False),
     Section("summary", "summary", model.Fact, FACT_FIELDS, many=False),
-    Section("mechanism", "mechanism", model.Fact, FACT_FIELDS, many=False),
+    Section("mechanism", "mechanism", model.Fact, (*FACT_FIELDS, SHORT), many=False),
     Section(
         "status",
         "status",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -11,13 +12,57 @@ from psycompare.schema import rules as schema
 from psycompare.store.dataset import Dataset, cited_ids
 
 
-def _registry(ds: Dataset, subs: list[model.Substance]) -> dict[str, Any]:
+def _registry(ds: Dataset, subs: list[model.Substance], extra: Sequence[str] = ()) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for sub in subs:
-        for sid in cited_ids(sub):
-            src = ds.source(sid)
-            if src is not None:
-                out[sid] = schema.source_to_dict(src)
+    ids = [sid for sub in subs for sid in cited_ids(sub)] + list(extra)
+    for sid in ids:
+        src = ds.source(sid)
+        if src is not None and sid not in out:
+            out[sid] = schema.source_to_dict(src)
+    return out
+
+
+def interaction_docs(ds: Dataset) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The partners and interaction rules of every data directory, merged as the dataset reads
+    them (partner tables by kind and id, rules in order), and the source ids they cite.
+
+    Without them an export is not the dataset: a `data diff` of an export snapshot would
+    report every interaction rule and every source only they cite as added.
+    """
+    import os
+    import tomllib
+
+    partners: dict[str, Any] = {}
+    rules: dict[str, Any] = {}
+    for idx in ds.indexes:
+        for name, into in (("partners.toml", partners), ("interactions.toml", rules)):
+            path = os.path.join(idx.root, name)
+            try:
+                with open(path, "rb") as fh:
+                    doc = tomllib.load(fh)
+            except FileNotFoundError:
+                continue
+            for key, value in doc.items():
+                if key == "rule" and isinstance(value, list):
+                    into.setdefault("rule", []).extend(value)
+                elif isinstance(value, dict) and isinstance(into.get(key), dict):
+                    into[key].update(value)
+                else:
+                    into[key] = value
+    cited: list[str] = []
+    for doc in (partners, rules):
+        for entry in _entries(doc):
+            for sid in entry.get("sources", ()) if isinstance(entry, dict) else ():
+                if isinstance(sid, str) and sid not in cited:
+                    cited.append(sid)
+    return partners, rules, cited
+
+
+def _entries(doc: dict[str, Any]) -> list[Any]:
+    out: list[Any] = list(doc.get("rule", []))
+    for key, value in doc.items():
+        if key != "rule" and isinstance(value, dict):
+            out.extend(value.values())
     return out
 
 
@@ -31,14 +76,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def dumps(ds: Dataset, subs: list[model.Substance], fmt: str) -> str:
+def dumps(ds: Dataset, subs: list[model.Substance], fmt: str, whole: bool = False) -> str:
     """One document: ``{"substances": [...], "sources": {...}}`` (plus the dataset info)."""
     doc: dict[str, Any] = {}
     info = ds.info()
     if info is not None:
         doc["dataset"] = {"version": info.version, "date": info.date}
     doc["substances"] = [schema.record_to_dict(s) for s in subs]
-    doc["sources"] = _registry(ds, subs)
+    partners, rules, cited = interaction_docs(ds) if whole else ({}, {}, [])
+    doc["sources"] = _registry(ds, subs, cited)
+    if partners:
+        doc["partners"] = partners
+    if rules:
+        doc["interactions"] = rules
     if fmt == "json":
         import json
 
@@ -57,7 +107,7 @@ class Written(NamedTuple):
     info_written: bool
 
 
-def write_dir(ds: Dataset, subs: list[model.Substance], out: str, force: bool = False) -> Written:
+def write_dir(ds: Dataset, subs: list[model.Substance], out: str, force: bool = False, whole: bool = False) -> Written:
     """Add records to a data directory (``substances/ID.toml``, ``sources.toml``, ``dataset.toml``).
 
     Nothing there is lost: an existing record file is replaced only with ``force``
@@ -78,10 +128,16 @@ def write_dir(ds: Dataset, subs: list[model.Substance], out: str, force: bool = 
                 for name in names:
                     if subdir.exists(name):
                         raise UsageError(f"{subdir.shown(name)} already exists; use --force to replace it")
-            registry = _registry(ds, subs)
+            # the whole dataset (a snapshot to diff against) takes the interaction data along; a
+            # few records added to an overlay do not (the rules would repeat the bundled ones)
+            partners, rules, cited = interaction_docs(ds) if whole else ({}, {}, [])
+            registry = _registry(ds, subs, cited)
             added, kept = _merge_sources(root, registry, MAX_FILE_BYTES)
             for sub, name in zip(subs, names, strict=True):
                 subdir.write(name, tomli_w.dumps(schema.record_to_dict(sub)).encode("utf-8"), replace=force)
+            for fname, doc in (("partners.toml", partners), ("interactions.toml", rules)):
+                if doc and (force or not root.exists(fname)):  # an existing file is the folder's own
+                    root.write(fname, tomli_w.dumps(doc).encode("utf-8"), replace=force)
             info = ds.info()
             info_written = info is not None and not root.exists("dataset.toml")
             if info is not None and info_written:

@@ -28,19 +28,32 @@ class Row(NamedTuple):
 
 
 class Block(NamedTuple):
-    """A titled table. ``layout`` hints plain text: grid (aligned) or items (one per line)."""
+    """A titled table.
+
+    Layouts: grid (a framed table), rows (borderless, as `kubectl get`), wrap (rows whose plain
+    text wraps inside its columns), chart (tight marks), fields (``label: value``), records
+    (side by side), items (the default; plain shows them as fields).
+
+    ``one_line``: an overview (layout "rows"); table and plain keep every row on one line at
+    the terminal's width, cutting cells at a word boundary and dropping the ``drop`` columns
+    (first listed, first dropped) when the rest would be cramped. Markdown shows them whole.
+    """
 
     title: str
     columns: list[str]
     rows: list[Row]
     layout: str = "items"
+    one_line: bool = False
+    drop: tuple[int, ...] = ()
 
 
 class Footnotes(NamedTuple):
-    """Numbered sources of one substance, as cited in the blocks."""
+    """Numbered sources of one substance, as cited in the blocks; ``compact``: one line each
+    (where it is and its title, cut to the width) in table and plain, for a summary."""
 
     label: str
     sources: list[tuple[int, model.Source]]
+    compact: bool = False
 
 
 class View:
@@ -295,7 +308,7 @@ def schedule_words(e: model.StatusEntry | model.PastStatus, short: bool = False)
     return text
 
 
-def schedule_text(e: model.StatusEntry) -> str:
+def schedule_text(e: model.StatusEntry | model.PastStatus) -> str:
     """The schedule in full (`schedule_words`, long form)."""
     return schedule_words(e)
 
@@ -317,7 +330,38 @@ def status_cells(e: model.StatusEntry) -> list[Cell]:
 def display_name(sub: model.Substance) -> str:
     """The name with its first brand when it has one: "Esketamine (Spravato)"."""
     brand = next((a for a in sub.aliases if a[:1].isupper() and a.isalpha() and a.lower() != sub.name.lower()), "")
-    return f"{sub.name} ({brand})" if brand else sub.name
+    if not brand or f"({brand.lower()})" in sub.name.lower():  # "X (Auvelity)" names its brand already
+        return sub.name
+    return f"{sub.name} ({brand})"
+
+
+def short_name(sub: model.Substance) -> str:
+    """The name without its bracketed addition ("Mescaline (peyote)" -> "Mescaline")."""
+    return sub.name.split(" (", 1)[0].strip() or sub.name
+
+
+def first_clause(text: str) -> str:
+    """The head of a description, before its first `;` or `:` (a class's short form)."""
+    for sep in (";", ":"):
+        text = text.split(sep, 1)[0]
+    return text.strip()
+
+
+def schedule_short(text: str) -> str:
+    """A schedule in a few words: the instrument's name without its bracketed detail
+    ("Schedule I (Controlled Substances Act; 21 CFR 1308.11)" -> "Schedule I")."""
+    head = text.split(" (", 1)[0].split(";", 1)[0].strip()
+    return head or text
+
+
+def where_short(src: model.Source) -> str:
+    """Where a source lives, in a few characters: its PMID, else the web host (doi.org for a
+    DOI alone), so a copy on another host shows at a glance."""
+    if src.pmid:
+        return src.locator
+    if src.url:
+        return src.host.removeprefix("www.")
+    return "doi.org" if src.doi else "-"
 
 
 _FREQ_ORDER = {f: i for i, f in enumerate(model.FREQUENCIES)}

@@ -19,6 +19,7 @@ from psycompare.store.dataset import Dataset
 from psycompare.views.base import (
     Block,
     Citations,
+    Footnotes,
     Row,
     View,
     age_note,
@@ -31,7 +32,7 @@ from psycompare.views.base import (
     words,
 )
 
-SUMMARY_FIELDS = ("status", "schedule", "effects", "concerns", "evidence")
+SUMMARY_FIELDS = ("status", "schedule", "mechanism", "effects", "concerns", "evidence")
 
 FIELD_LABELS: dict[str, str] = {
     "status": "Medical status",
@@ -146,7 +147,7 @@ def _serious(sub: model.Substance) -> list[Item]:
         for s in sub.side_effects
         if s.severity == "serious"
     ]
-    return boxed + sorted(serious, key=lambda i: i.group != "clinical")
+    return boxed + sorted(serious, key=lambda i: i.group != SETTING_WORDS["clinical"])
 
 
 def _uses(sub: model.Substance, levels: tuple[str, ...], exclude: bool = False) -> list[Item]:
@@ -207,7 +208,10 @@ def items_for(
     if key == "class":
         return [Item(sub.class_.text, sub.class_.sources, sub.class_.as_of, locator=sub.class_.locator)]
     if key == "mechanism":
-        return [Item(sub.mechanism.text, sub.mechanism.sources, sub.mechanism.as_of, locator=sub.mechanism.locator)]
+        m = sub.mechanism
+        if short and m.short:  # "How it works": the short form, citing the first source
+            return [Item(m.short, m.sources[:1], m.as_of, locator=m.locator)]
+        return [Item(m.text, m.sources, m.as_of, locator=m.locator)]
     if key == "effects":
         if short and sub.effects and all(f.short for f in sub.effects):
             srcs = tuple(dict.fromkeys(f.sources[0] for f in sub.effects))  # each effect's first source
@@ -263,7 +267,13 @@ EMPTY = {
 }
 
 
-SHORT_LABELS = {"status": "Status", "effects": "Core effects", "concerns": "Top concerns", "evidence": "Key evidence"}
+SHORT_LABELS = {
+    "status": "Status",
+    "mechanism": "How it works",
+    "effects": "Core effects",
+    "concerns": "Top concerns",
+    "evidence": "Key evidence",
+}
 
 
 def _label(key: str, jurisdiction: str, short: bool, on: date | None = None) -> str:
@@ -288,14 +298,16 @@ def compare_view(
     rows: list[Row] = []
     data_rows: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
-    for key in fields:
-        label = _label(key, jurisdiction, short, on)
+    codes = jurisdiction.split(",")  # `-j US,GB`: a status and a schedule row for each
+    plan = [(k, c) for k in fields for c in (codes if k in ("status", "schedule") else codes[:1])]
+    for key, code in plan:
+        label = _label(key, code, short, on)
         cells: list[str | list[str]] = []
         values: dict[str, Any] = {}
         for sub in subs:
-            items = items_for(sub, key, jurisdiction, short, on, ds, [o for o in subs if o.id != sub.id])
+            items = items_for(sub, key, code, short, on, ds, [o for o in subs if o.id != sub.id])
             if key in ("concerns", "serious_risks"):  # grouped by setting, rank order kept within
-                items.sort(key=lambda i: i.group != "clinical")
+                items.sort(key=lambda i: i.group != SETTING_WORDS["clinical"])
             lines: list[str] = []
             group = ""
             for it in items:
@@ -342,7 +354,7 @@ def compare_view(
         [block],
         ["field", "label", *(s.id for s in subs)],
         csv_rows,
-        footnotes=[cites.as_footnotes()],
+        footnotes=[Footnotes("", footnotes, compact=short)],
         hint=hint,
     )
 

@@ -268,8 +268,10 @@ def diff_view(old_dir: str, new_dir: str) -> View:
     rows = [
         Row([c["change"], c["substance"] or c["area"], c["path"], c["field"], _show(c["old"]), _show(c["new"])])
         for c in changes
-    ] or [Row(["-", "-", "-", "-", "-", "no differences"])]
+    ]
     title = f"Changes from {old_dir} to {new_dir}: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+    if not rows:  # the title says it all: no placeholder row of dashes
+        title += "; no differences"
     block = Block(title, ["change", "where", "item", "field", "old", "new"], rows, layout="items")
     header = ["change", "area", "substance", "path", "field", "old", "new"]
 

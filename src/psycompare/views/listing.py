@@ -8,12 +8,25 @@ only a schedule filter or a chosen jurisdiction loads the records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from psycompare import model
 from psycompare.errors import PsycompareError, UsageError
 from psycompare.query.jurisdiction import fallback_note, national
-from psycompare.views.base import Block, Citations, Row, View, iso, schedule_text, words  # merged below
+from psycompare.views.base import (
+    Block,
+    Citations,
+    Row,
+    View,
+    first_clause,
+    iso,
+    schedule_short,
+    schedule_text,
+    short_name,
+    words,
+)
 
 if TYPE_CHECKING:
     from psycompare.store.dataset import Dataset
@@ -67,13 +80,14 @@ def list_view(
     approval: str | None = None,
     jurisdiction: str | None = None,
     schedule: str | None = None,
+    wide: bool = False,
 ) -> View:
     """`list` with filters. Without -j the rows keep the plain `list` shape (US columns);
     with -j they carry that jurisdiction's approval, schedule, code and date."""
     want_class = klass.strip().lower() if klass is not None else None
     want_sched = _schedule_wanted(schedule) if schedule is not None else None
     if jurisdiction is None and want_sched is None:
-        return _summary_list(ds, want_class, approval)
+        return _summary_list(ds, want_class, approval, wide)
     code = jurisdiction or "US"
     rows: list[dict[str, Any]] = []
     for row in ds.summaries():
@@ -107,149 +121,149 @@ def list_view(
             }
         )
     if jurisdiction is None:
-        return _rows_view(rows)
+        return _rows_view(rows, wide)
     header = ["id", "name", "class", "jurisdiction", "approval", "schedule_code", "schedule", "as_of"]
 
     def csv_rows() -> list[list[str]]:
         return [[d[h] or "" for h in header] for d in rows]
 
     def blocks() -> list[Block]:
-        shown = [
-            Row(
-                [
-                    d["id"],
-                    d["name"],
-                    d["class"] or "-",
-                    words(d["approval"]) if d["approval"] else "no status recorded",
-                    d["schedule_code"] or "-",
-                    d["as_of"] or "-",
-                ]
-            )
-            for d in rows
-        ]
-        cols = ["id", "name", "class", f"{code} approval", f"{code} schedule", "as of"]
-        return [Block(f"Substances ({code})", cols, shown, "grid")]
+        return [substances_block(f"Substances ({code})", rows, code, wide)]
 
-    return View({"jurisdiction": code, "substances": rows}, blocks, header, csv_rows)
+    return View({"jurisdiction": code, "substances": rows}, blocks, header, csv_rows, hint=_hint(wide, rows))
 
 
-def _summary_list(ds: Dataset, want_class: str | None, approval: str | None) -> View:
+def _summary_list(ds: Dataset, want_class: str | None, approval: str | None, wide: bool) -> View:
     rows = ds.summaries()
     if want_class is not None:
         rows = [r for r in rows if want_class in (r["class"] or "").lower()]
     if approval is not None:
         rows = [r for r in rows if r["us_approval"] == approval]
-    return _rows_view(rows)
+    return _rows_view(rows, wide)
 
 
-def _rows_view(rows: list[dict[str, str | None]]) -> View:
-    """The plain `list` shape, for all rows (`index_list_view`) or a filtered set: one view,
-    so `list` and `list --class/--approval` word missing values alike."""
+def _rows_view(rows: list[dict[str, str | None]], wide: bool) -> View:
+    """The plain `list` shape (as `views.list_view`) for a filtered set of rows."""
     header = ["id", "name", "class", "us_approval", "us_schedule", "us_as_of"]
 
     def csv_rows() -> list[list[str]]:
         return [[d[h] or "" for h in header] for d in rows]
 
     def blocks() -> list[Block]:
-        # words, never "-": a missing US entry is "not recorded"; an empty US schedule is one a
-        # source says is not controlled (see Dataset.summaries)
-        shown = [
-            Row(
-                [
-                    c or ("not controlled" if h == "us_schedule" and d[h] == "" else "not recorded")
-                    for h, c in zip(header, r, strict=True)
-                ]
-            )
-            for d, r in zip(rows, csv_rows(), strict=True)
-        ]
-        return [Block("Substances", ["id", "name", "class", "US approval", "US schedule", "as of"], shown, "grid")]
+        return [substances_block("Substances", rows, "US", wide)]
 
-    return View({"substances": rows}, blocks, header, csv_rows)
+    return View({"substances": rows}, blocks, header, csv_rows, hint=_hint(wide, rows))
 
 
-def status_all_view(ds: Dataset, code: str) -> View:
-    """One row per substance: its approval, schedule (code and since when) and date in one jurisdiction."""
+def _hint(wide: bool, rows: list[Any]) -> str:
+    return "" if wide or not rows else "Full class and schedule: --wide."
+
+
+def status_all_view(ds: Dataset, codes: str | Sequence[str], wide: bool = False, on: date | None = None) -> View:
+    """One row per substance and jurisdiction: approval, schedule (code and since when) and date;
+    ``on`` a date: the status that held that day (history.py), "not recorded" where unknown. A
+    subdivision with no entry of its own shows the national status, labelled."""
+    from psycompare.query import history
+
+    wanted = [codes] if isinstance(codes, str) else list(codes)
     cites = Citations(ds)
     data: list[dict[str, Any]] = []
-    shown: list[Row] = []
+    blocks: list[Block] = []
     csv_rows: list[list[str]] = []
-    for sub in ds.loadable():
-        e = _entry(sub, code)
+    subs = ds.loadable()
+    for code in wanted:
+        shown: list[Row] = []
+        brief: list[Row] = []  # one line per substance: no citations (they are in --wide and json)
         parent = national(code)
-        if e is None and parent:  # a subdivision with no entry: the national status, labelled
-            e = _entry(sub, parent)
-        if e is None:
+        for sub in subs:
+            e = _entry(sub, code) if on is None else history.status_on(sub, code, on)
+            if e is None and parent:  # a subdivision with no entry: the national status, labelled
+                e = _entry(sub, parent) if on is None else history.status_on(sub, parent, on)
+            if e is None:
+                data.append(
+                    {
+                        "id": sub.id,
+                        "name": sub.name,
+                        "jurisdiction": code,
+                        "approval": None,
+                        "short": None,
+                        "schedule": None,
+                        "schedule_code": None,
+                        "schedule_since": None,
+                        "as_of": None,
+                        "sources": [],
+                    }
+                )
+                gap = "no status recorded" if on is None else f"not recorded for {on.isoformat()}"
+                shown.append(Row([sub.name, gap, "-", "-", "-", "-"]))
+                brief.append(Row([short_name(sub), "not recorded", "-", gap, "-", "-"]))
+                csv_rows.append([sub.id, sub.name, code, "", "", "", "", "", "", ""])
+                continue
+            n = cites.cite(e.sources)
+            since = iso(e.schedule_since)
+            own = e.short if e.jurisdiction.upper() == code else f"{fallback_note(code, e.jurisdiction)}: {e.short}"
+            short = own or words(e.approval)
             data.append(
                 {
                     "id": sub.id,
                     "name": sub.name,
-                    "jurisdiction": code,
-                    "approval": None,
-                    "short": None,
-                    "schedule": None,
-                    "schedule_code": None,
-                    "schedule_since": None,
-                    "as_of": None,
-                    "sources": [],
+                    "jurisdiction": e.jurisdiction,  # the national entry's code when it stands in for a subdivision
+                    "approval": e.approval,
+                    "short": own,
+                    "schedule": e.schedule,
+                    "schedule_code": e.schedule_code,
+                    "schedule_since": since or None,
+                    "as_of": iso(e.as_of),
+                    "sources": list(e.sources),
                 }
             )
-            shown.append(Row([sub.name, "no status recorded", "-", "-", "-", "-"]))
-            csv_rows.append([sub.id, sub.name, code, "", "", "", "", "", "", ""])
-            continue
-        n = cites.cite(e.sources)
-        since = iso(e.schedule_since)
-        shown_short = e.short if e.jurisdiction.upper() == code else f"{fallback_note(code, e.jurisdiction)}: {e.short}"
-        data.append(
-            {
-                "id": sub.id,
-                "name": sub.name,
-                "jurisdiction": e.jurisdiction,  # the national entry's code when it stands in for a subdivision
-                "approval": e.approval,
-                "short": shown_short,
-                "schedule": e.schedule,
-                "schedule_code": e.schedule_code,
-                "schedule_since": since or None,
-                "as_of": iso(e.as_of),
-                "sources": list(e.sources),
-            }
-        )
-        shown.append(
-            Row(
-                [
-                    sub.name,
-                    words(e.approval),
-                    e.schedule_code or schedule_text(e),
-                    since or "-",
-                    iso(e.as_of),
-                    shown_short,
-                ],
-                n,
+            shown.append(
+                Row(
+                    [
+                        sub.name,
+                        words(e.approval),
+                        e.schedule_code or schedule_text(e),
+                        since or "-",
+                        iso(e.as_of),
+                        short,
+                    ],
+                    n,
+                )
             )
-        )
-        csv_rows.append(
-            [
-                sub.id,
-                sub.name,
-                e.jurisdiction,
-                e.approval,
-                e.schedule_code,
-                e.schedule,
-                since,
-                iso(e.as_of),
-                shown_short,
-                ";".join(e.sources),
-            ]
-        )
-    cols = ["substance", "approval", "schedule", "since", "as of", "in short"]
-    block = Block(f"Regulatory status in {code}", cols, shown, "grid")
+            sched = e.schedule_code if e.schedule_code not in ("", "unknown") else "not recorded"
+            sched = "not controlled" if sched == "none" else sched
+            brief.append(Row([short_name(sub), words(e.approval), sched, short, since or "-", iso(e.as_of)]))
+            csv_rows.append(
+                [
+                    sub.id,
+                    sub.name,
+                    e.jurisdiction,
+                    e.approval,
+                    e.schedule_code,
+                    e.schedule,
+                    since,
+                    iso(e.as_of),
+                    own,
+                    ";".join(e.sources),
+                ]
+            )
+        title = f"Regulatory status in {code}" + (f" on {on.isoformat()}" if on else "")
+        if wide:
+            cols = ["substance", "approval", "schedule", "since", "as of", "in short"]
+            blocks.append(Block(title, cols, shown, "grid"))
+        else:
+            cols = ["substance", "approval", "schedule", "in short", "since", "as of"]
+            blocks.append(Block(title, cols, brief, "rows", one_line=True, drop=(4, 5, 1)))
     header = ["substance", "name", "jurisdiction", "approval", "schedule_code", "schedule", "since", "as_of"]
     header += ["short", "sources"]
+    where = ",".join(wanted)
     return View(
-        {"jurisdiction": code, "substances": data, "sources": _sources_json(cites)},
-        [block],
+        {"jurisdiction": where, "substances": data, "sources": _sources_json(cites)},
+        blocks,
         header,
         csv_rows,
-        [cites.as_footnotes()],
+        [cites.as_footnotes()] if wide else [],
+        hint="" if wide else f"Sources and full text: --wide; one substance in detail: status NAME -j {where}.",
     )
 
 
@@ -259,7 +273,52 @@ def _sources_json(cites: Citations) -> list[dict[str, Any]]:
     return [source_json(n, s) for n, s in cites.footnotes()]
 
 
-def index_list_view(ds: Dataset) -> View:
-    """Plain `list` (no filter, no -j): the rows the index holds, in JSON shape (nothing per
-    row unless a human format asks)."""
-    return _rows_view(ds.summaries())
+def index_list_view(ds: Dataset, wide: bool = False) -> View:
+    """Plain `list` (no filter, no -j): the rows the index holds, in JSON shape."""
+    data = ds.summaries()  # already in JSON shape: nothing per row unless a human format asks
+    header = ["id", "name", "class", "us_approval", "us_schedule", "us_as_of"]
+
+    def csv_rows() -> list[list[str]]:
+        return [[d[h] or "" for h in header] for d in data]
+
+    def blocks() -> list[Block]:
+        return [substances_block("Substances", data, "US", wide)]
+
+    return View({"substances": data}, blocks, header, csv_rows, hint=_hint(wide, data))
+
+
+def substances_block(title: str, rows: Sequence[dict[str, Any]], code: str, wide: bool) -> Block:
+    """`list`: one line per substance (id, class, approval, schedule, date), or with ``wide``
+    every column in full. Words, never "-": a missing entry is "not recorded"; an empty
+    schedule is one a source says is not controlled (see Dataset.summaries)."""
+    prefix = "us_" if "us_approval" in (rows[0] if rows else {}) else ""
+    out = []
+    for d in rows:
+        approval = d.get(f"{prefix}approval")
+        schedule = d.get(f"{prefix}schedule")
+        code_text = d.get("schedule_code")
+        if schedule == "" or code_text == "none":
+            sched = "not controlled"
+        elif not schedule:
+            sched = "not recorded"
+        elif wide:
+            sched = schedule
+        else:
+            sched = code_text or schedule_short(schedule)
+        klass = d.get("class") or "not recorded"
+        out.append(
+            Row(
+                [
+                    d.get("id") or "",
+                    d.get("name") or "",
+                    klass if wide else first_clause(klass),
+                    words(approval) if approval else "not recorded",
+                    sched,
+                    d.get(f"{prefix}as_of") or "not recorded",
+                ]
+            )
+        )
+    cols = ["id", "name", "class", f"{code} approval", f"{code} schedule", "as of"]
+    if wide:
+        return Block(title, cols, out, "grid")
+    return Block(title, cols, out, "rows", one_line=True, drop=(1, 5))

@@ -7,7 +7,7 @@ from typing import Any
 from psycompare import model
 from psycompare.schema import rules as schema
 from psycompare.store.dataset import Dataset
-from psycompare.views.base import Block, Row, View, source_json
+from psycompare.views.base import Block, Row, View, source_json, where_short
 
 
 def cited_at(sub: model.Substance) -> dict[str, list[str]]:
@@ -25,32 +25,38 @@ def cited_at(sub: model.Substance) -> dict[str, list[str]]:
     return out
 
 
-def sources_view(ds: Dataset, subs: list[model.Substance]) -> View:
+def sources_view(ds: Dataset, subs: list[model.Substance], wide: bool = False) -> View:
     blocks: list[Block] = []
     data: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
     for sub in subs:
         srcs = ds.sources_of(sub)
         at = cited_at(sub)
-        blocks.append(
-            Block(
-                f"{sub.name}: sources",
-                ["#", "kind", "source", "date", "where"],
-                [
-                    Row(
-                        [
-                            str(n),
-                            s.kind,
-                            f"{s.heading}. {s.publisher}",
-                            s.date.isoformat(),
-                            s.locator + (f" (cited at {'; '.join(at[s.id])})" if s.id in at else ""),
-                        ]
-                    )
-                    for n, s in enumerate(srcs, 1)
-                ],
-                layout="items",
-            )
-        )
+        if wide:
+            rows = [
+                Row(
+                    [
+                        f"[{n}]",
+                        s.heading,
+                        s.publisher,
+                        s.date.isoformat(),
+                        s.kind,
+                        s.url or s.locator,
+                        s.locator if s.url and (s.pmid or s.doi) else "",
+                        "; ".join(at.get(s.id, [])),
+                    ]
+                )
+                for n, s in enumerate(srcs, 1)
+            ]
+            cols = ["source", "title", "publisher", "date", "kind", "link", "id", "cited at"]
+            blocks.append(Block(f"{sub.name}: sources", cols, rows, "fields"))
+        else:
+            rows = [
+                Row([f"[{n}]", s.date.isoformat(), s.kind + (" copy" if s.secondary else ""), where_short(s), s.title])
+                for n, s in enumerate(srcs, 1)
+            ]
+            cols = ["#", "date", "kind", "where", "title"]
+            blocks.append(Block(f"{sub.name}: sources", cols, rows, "rows", one_line=True, drop=(2,)))
         data.append(
             {
                 "id": sub.id,
@@ -64,4 +70,5 @@ def sources_view(ds: Dataset, subs: list[model.Substance]) -> View:
                 + ["yes" if s.secondary else "", s.note]
             )
     header = ["substance", "n", "id", "kind", "title", "publisher", "date", "pmid", "doi", "url", "secondary", "note"]
-    return View({"substances": data}, blocks, header, csv_rows)
+    hint = "" if wide else "Full titles, publishers, links and where each is cited: --wide."
+    return View({"substances": data}, blocks, header, csv_rows, hint=hint)

@@ -16,6 +16,7 @@ from psycompare.views.base import (
     Footnotes,
     Row,
     View,
+    age_note,
     display_name,
     fact_json,
     iso,
@@ -26,14 +27,17 @@ from psycompare.views.base import (
 )
 
 
-def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | None, on: date | None = None) -> View:
-    """Status per jurisdiction with its milestones; ``on`` a date: what held that day (query/history.py)."""
+def status_view(
+    ds: Dataset, subs: list[model.Substance], jurisdiction: str | None, on: date | None = None, wide: bool = False
+) -> View:
+    """Status per jurisdiction with its milestones; ``on`` a date: what held that day (history.py)."""
     want = jurisdiction.upper() if jurisdiction else None
     blocks: list[Block] = []
     notes: list[Footnotes] = []
     data: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
     shared = Citations(ds) if len(subs) > 1 else None
+    hints: list[str] = []
     for sub in subs:
         c = Citer(ds, sub, shared)
         missing: list[str] = []
@@ -44,8 +48,9 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
             from psycompare.query import history
 
             codes = [j for j in history.jurisdictions(sub) if _jmatch(j, want)]
-            if want and want not in codes:
-                codes.insert(0, want)
+            for w in reversed(want.split(",") if want else []):
+                if w not in codes:
+                    codes.insert(0, w)
             found = [(j, history.status_on(sub, j, on)) for j in codes]
             entries = [e for _, e in found if e is not None]
             missing = [j for j, e in found if e is None]
@@ -89,7 +94,8 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
         title = f"{display_name(sub)}: regulatory status" + (
             f" on {on.isoformat()}" if on else f" (facts as of {sub.reviewed.isoformat()} unless dated)"
         )
-        if len(entries) > 1:  # the short answer first: one line per jurisdiction
+        glance = len(entries) > 1
+        if glance:  # the short answer first: one line per jurisdiction
             blocks.append(
                 Block(
                     f"{display_name(sub)}: at a glance" + (f" on {on.isoformat()}" if on else ""),
@@ -98,27 +104,44 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
                         Row(
                             [e.jurisdiction, e.short or words(e.approval), schedule_words(e, short=True)],
                             c.cite(tuple(dict.fromkeys((*(e.short_sources or e.sources), *e.schedule_sources_or_all)))),
+                            age=age_note(e.as_of, c.dataset_date),
                         )
                         for e in entries
                     ],
-                    layout="grid",
+                    layout="wrap",
                 )
             )
-        blocks.append(
-            Block(
-                title,
-                ["where", "regulator", "approval", "schedule", "programme", "indications", "note"],
-                status_rows,
+        if wide or not glance:
+            blocks.append(
+                Block(
+                    title,
+                    ["where", "regulator", "approval", "schedule", "programme", "indications", "note"],
+                    status_rows,
+                    "fields",
+                )
             )
-        )
-        if events:
+        if events and wide:
             blocks.append(
                 Block(
                     f"{sub.name}: milestones",
                     ["date", "where", "kind", "what"],
-                    [c.row([e.date.isoformat(), e.jurisdiction, e.kind, e.text], e) for e in events],
+                    [c.row([e.date.isoformat(), e.jurisdiction, words(e.kind), e.text], e) for e in events],
+                    "fields",
                 )
             )
+        elif events:  # one line per milestone; --wide has the full text and its sources
+            blocks.append(
+                Block(
+                    f"{sub.name}: milestones",
+                    ["date", "where", "kind", "what"],
+                    [Row([e.date.isoformat(), e.jurisdiction, words(e.kind), e.text]) for e in events],
+                    "rows",
+                    one_line=True,
+                    drop=(2,),
+                )
+            )
+        if glance and not wide:
+            hints.append(f"status {sub.id} -j CODE")
         notes.append(c.footnotes(sub.name))
         data.append(
             {
@@ -182,4 +205,7 @@ def status_view(ds: Dataset, subs: list[model.Substance], jurisdiction: str | No
     ]
     notes = [shared.as_footnotes()] if shared else notes
     view_data = {"substances": data, "jurisdiction": want, "on": iso(on) or None}
-    return View(view_data, blocks, header, csv_rows, notes)
+    hint = ""
+    if hints:
+        hint = f"Regulator, programme, indications and notes: {hints[0]}, or --wide (milestones in full too)."
+    return View(view_data, blocks, header, csv_rows, notes, hint=hint)

@@ -11,7 +11,7 @@ from typing import Any
 from psycompare import model
 from psycompare.query.jurisdiction import matches as _jmatch  # the one -j rule
 from psycompare.store.dataset import Dataset
-from psycompare.views.base import Block, Citations, Row, View, fact_json, iso, marker, source_json, words
+from psycompare.views.base import Block, Citations, Row, View, fact_json, iso, marker, short_name, source_json, words
 
 
 def timeline_view(
@@ -21,6 +21,7 @@ def timeline_view(
     until: date | None = None,
     jurisdiction: str | None = None,
     kinds: tuple[str, ...] = (),
+    wide: bool = False,
 ) -> View:
     """Every event of the records that passes the filters, oldest first (ties: substance, then where)."""
     want = jurisdiction.upper() if jurisdiction else None
@@ -42,7 +43,10 @@ def timeline_view(
     for sub, ev in found:
         nums = cites.cite(ev.sources)
         what = ev.text + (f" ({ev.application})" if ev.application else "")
-        rows.append(Row([ev.date.isoformat(), sub.name, ev.jurisdiction, words(ev.kind), what], nums))
+        if wide:
+            rows.append(Row([ev.date.isoformat(), sub.name, ev.jurisdiction, words(ev.kind), what], nums))
+        else:  # one line per event: no citations (--wide and json have them)
+            rows.append(Row([ev.date.isoformat(), short_name(sub), ev.jurisdiction, words(ev.kind), ev.text]))
         events.append({"substance": sub.id, "name": sub.name, **fact_json(ev, sub, layered)})
         csv_rows.append(
             [
@@ -63,7 +67,8 @@ def timeline_view(
     title = f"Timeline: {scope}{span}" + (f" ({want})" if want else "")
     if not rows:
         rows = [Row(["-", "-", "-", "-", "no events recorded for this filter"])]
-    block = Block(title, ["date", "substance", "where", "kind", "what"], rows, layout="items")
+    cols = ["date", "substance", "where", "kind", "what"]
+    block = Block(title, cols, rows, "rows", one_line=not wide, drop=(3,))
     data = {
         "substances": [s.id for s in subs],
         "since": iso(since) or None,
@@ -74,4 +79,6 @@ def timeline_view(
         "sources": [source_json(n, s) for n, s in cites.footnotes()],
     }
     header = ["date", "substance", "jurisdiction", "kind", "text", "application", "sources", "cited_as"]
-    return View(data, [block], header, csv_rows, footnotes=[cites.as_footnotes()], heading="")
+    notes = [cites.as_footnotes()] if wide else []
+    hint = "" if wide else "Full text and sources: --wide."
+    return View(data, [block], header, csv_rows, footnotes=notes, heading="", hint=hint)
