@@ -125,9 +125,12 @@ def test_status_all_gb() -> None:
     assert all(set(r["sources"]) <= {s["id"] for s in data["sources"]} for r in rows.values())
 
 
-def test_status_all_states_without_entries_are_null() -> None:
+def test_status_all_states_without_entries_fall_back_to_federal() -> None:
     rows = _json(["status", "--all", "-j", "US-OR", "-f", "json"])["substances"]
-    assert any(r["approval"] is None for r in rows) and any(r["approval"] for r in rows)
+    own = [r for r in rows if r["jurisdiction"] == "US-OR"]
+    federal = [r for r in rows if r["jurisdiction"] == "US"]
+    assert own and federal and len(own) + len(federal) == len(rows)
+    assert all((r["short"] or "").startswith("no US-OR law recorded; federal (US)") for r in federal)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -227,5 +230,9 @@ def test_round3_codes_answer_on_both_front_ends(code: str) -> None:
     argv = ["status", "--all", "-j", code, "-f", "json"]
     rows = {r["id"]: r for r in _json(argv)["substances"]}
     expect = "ibogaine" if code == "US-TX" else "psilocybin"
-    assert rows[expect]["approval"] == "not-approved" and rows["ketamine"]["approval"] is None
+    assert rows[expect]["approval"] == "not-approved" and rows[expect]["jurisdiction"] == code
+    if code.startswith("US-"):  # no state entry: the federal one, labelled
+        assert rows["ketamine"]["jurisdiction"] == "US"
+    else:
+        assert rows["ketamine"]["approval"] is None
     assert call(argv, True) == call(argv, False)

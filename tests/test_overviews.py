@@ -363,7 +363,7 @@ def test_changes_prints_the_changelog_for_readers(run: Run) -> None:
 
 def test_changes_since(run: Run) -> None:
     out = run("changes", "--since", "2026.11.21")[1]
-    assert "Dataset 2026.11.21" not in out and "Next release" in out
+    assert "Dataset 2026.11.21" not in out and "Dataset 2026.12.04" in out
     assert "Dataset 2026.11.21" in run("changes", "--since", "2025")[1]
     assert run("changes", "--since", "last week")[0] == 2
 
@@ -388,8 +388,8 @@ def test_old_dataset_warns_in_the_footer(run: Run, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(output, "today", lambda: date(2028, 1, 10))
     err = run("list", "-f", "plain")[2]
-    assert "this dataset is dated 2026-11-21, 13 months ago" in err
-    monkeypatch.setattr(output, "today", lambda: date(2027, 11, 21))
+    assert "this dataset is dated 2026-12-04, 13 months ago" in err
+    monkeypatch.setattr(output, "today", lambda: date(2027, 12, 4))
     assert "months ago" not in run("list", "-f", "plain")[2]
     monkeypatch.setattr(output, "today", lambda: date(2028, 1, 10))
     assert "months ago" not in run("list", "-f", "json")[2]
