@@ -158,3 +158,10 @@ def test_a_group_rule_reaches_every_member() -> None:
                     assert rule in {h.rule for h in ix.pair(_DATA, m, target).hits}, (m.id, rule.a, rule.b)
                     checked += 1
     assert checked > 20
+
+
+def test_did_you_mean_names_the_partner_and_the_substance(run: Run) -> None:
+    code, out, err = run("interactions", "methadon", "mdma")
+    assert code != 0 and not out and err.count("\n") == 1
+    assert "'methadone'" in err and "'methylone'" in err  # the drug and the record, both
+    assert "'xanax'" in run("interactions", "xanex", "mdma")[2]

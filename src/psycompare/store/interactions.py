@@ -967,13 +967,26 @@ def resolve(ds: Dataset, data: InteractionData, name: str) -> Partner:
     try:
         sid = ds.resolve(name)
     except NotFoundError as exc:
-        near = [k for k in data.keys if key and (k.startswith(key[:4]) or key in k)][:3]
-        if not near and key:
-            import difflib
-
-            near = difflib.get_close_matches(key, data.keys, n=3, cutoff=0.75)
-        raise NotFoundError(name, (exc.suggestions + near)[:3]) from None
+        raise NotFoundError(name, _suggest(data, key, exc.suggestions)) from None
     return substance_partner(ds, data, sid)
+
+
+def _suggest(data: InteractionData, key: str, substances: list[str]) -> list[str]:
+    """Did-you-mean for a name that is neither a substance nor a partner: the closest partner
+    and the closest substance both ("methadon": methadone, the drug, and methylone, the record),
+    one spelling per partner."""
+    import difflib
+
+    if not key:
+        return substances[:3]
+    by_partner: dict[str, str] = {}
+    for k in difflib.get_close_matches(key, data.keys, n=8, cutoff=0.6):
+        by_partner.setdefault(data.keys[k], k)
+    partners = list(by_partner.values())
+    if not partners:
+        partners = [k for k in data.keys if k.startswith(key[:4]) or key in k][:2]
+    out = [*partners[:1], *substances[:1], *partners[1:2], *substances[1:]]
+    return list(dict.fromkeys(out))[:3]
 
 
 def substance_partner(ds: Dataset, data: InteractionData, sid: str) -> Partner:
