@@ -140,7 +140,9 @@ def test_data_stale_lists_and_exits_1(data_copy: Path) -> None:
 def test_stale_fact_is_marked_in_human_views(data_copy: Path) -> None:
     rec = data_copy / "substances" / "psilocybin.toml"
     rec.write_text(rec.read_text().replace("as_of = 2026-11-21", "as_of = 2024-04-24", 1))
-    r = CliRunner().invoke(app, ["--no-bundled", "--data", str(data_copy), "status", "psilocybin", "-f", "plain", "--wide"])
+    r = CliRunner().invoke(
+        app, ["--no-bundled", "--data", str(data_copy), "status", "psilocybin", "-f", "plain", "--wide"]
+    )
     assert r.exit_code == 0, r.output
     assert re.search(r"\(as of 2024-04-24, 3[12] months before this dataset\)", " ".join(r.stdout.split()))
 
