@@ -203,3 +203,24 @@ def load_info(path: str | os.PathLike[str], shown: str | None = None) -> tuple[m
     if data is None:
         return None, problems
     return schema.validate_info(data, name, text)
+
+
+class Locators:
+    """One `schema.Locator` per file, built on first use: locating N problems is linear in N
+    and the file size, never N scans of the file (audit 2026-12-04 H5)."""
+
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        self._texts = dict(texts or {})
+        self._found: dict[str, schema.Locator] = {}
+
+    def find(self, file: str, where: schema.Path_) -> tuple[int, int]:
+        loc = self._found.get(file)
+        if loc is None:
+            text = self._texts.get(file)
+            loc = self._found[file] = schema.Locator(read_text(file) if text is None else text)
+        return loc.find(where)
+
+    def problem(self, file: str, where: schema.Path_, message: str, field: str | None = None) -> Problem:
+        """A problem at ``where`` in ``file``, its field named by the path unless ``field`` says."""
+        line, col = self.find(file, where)
+        return Problem(file, line, col, schema.dotted(where) if field is None else field, message)

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psycompare.errors import DataError, NotFoundError, Problem, PsycompareError
 from psycompare.schema import rules as schema
+from psycompare.store.files import Locators
 from psycompare.store.index import normalize
 
 if TYPE_CHECKING:
@@ -267,22 +268,6 @@ _CACHE: dict[
 ] = {}
 
 
-class _Locators:
-    """One `schema.Locator` per file, built on first use: locating N problems is linear in N
-    and the file size, never N scans of the file (audit 2026-12-04 H5)."""
-
-    def __init__(self, texts: dict[str, str] | None = None) -> None:
-        self._texts = dict(texts or {})
-        self._found: dict[str, schema.Locator] = {}
-
-    def find(self, file: str, where: schema.Path_) -> tuple[int, int]:
-        loc = self._found.get(file)
-        if loc is None:
-            text = self._texts.get(file)
-            loc = self._found[file] = schema.Locator(_text(file) if text is None else text)
-        return loc.find(where)
-
-
 def load_dirs(dirs: Sequence[tuple[str, str]], skip: Iterable[str] = ()) -> InteractionData:
     """Partners and rules of data directories ``[(root, origin)]``, merged in order (never raises).
 
@@ -406,7 +391,7 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
                 rules.append(rule)
                 rule_at.append((path, i))
             problems.extend(ck.problems)
-    locate = _Locators(texts).find
+    loc = Locators(texts)
     # cross checks: classes and properties named by partners exist; rules name known partners; no duplicates
     class_ids = {p.id for p in partners.values() if p.kind == "class"}
     property_ids = {p.id for p in partners.values() if p.kind == "property"}
@@ -419,15 +404,25 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
             if c not in class_ids:
                 hint = " (it is a property: list it under properties)" if c in property_ids else ""
                 file = link_file(p, c)
-                line, col = locate(file, (f"{p.kind}.{p.id}", "classes"))
-                problems.append(Problem(file, line, col, f"{p.kind}.{p.id}.classes", f"unknown class {c!r}{hint}"))
+                problems.append(
+                    loc.problem(
+                        file,
+                        (f"{p.kind}.{p.id}", "classes"),
+                        f"unknown class {c!r}{hint}",
+                        field=f"{p.kind}.{p.id}.classes",
+                    )
+                )
         for c in p.properties:
             if c not in property_ids:
                 hint = " (it is a class: list it under classes)" if c in class_ids else ""
                 file = link_file(p, c, "properties")
-                line, col = locate(file, (f"{p.kind}.{p.id}", "properties"))
                 problems.append(
-                    Problem(file, line, col, f"{p.kind}.{p.id}.properties", f"unknown property {c!r}{hint}")
+                    loc.problem(
+                        file,
+                        (f"{p.kind}.{p.id}", "properties"),
+                        f"unknown property {c!r}{hint}",
+                        field=f"{p.kind}.{p.id}.properties",
+                    )
                 )
     cycles = _cycles(partners)
     for cycle in cycles:
@@ -441,14 +436,12 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
         first, nxt = max(edges, key=given)
         field = "properties" if nxt in first.properties and nxt not in first.classes else "classes"
         file = link_file(first, nxt, field)
-        line, col = locate(file, (f"{first.kind}.{first.id}", field))
         problems.append(
-            Problem(
+            loc.problem(
                 file,
-                line,
-                col,
-                f"{first.kind}.{first.id}.{field}",
+                (f"{first.kind}.{first.id}", field),
                 f"class membership cycle: {' > '.join((*cycle, cycle[0]))}",
+                field=f"{first.kind}.{first.id}.{field}",
             )
         )
     seen: dict[tuple[frozenset[str], str, str], int] = {}
@@ -459,20 +452,18 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
         if dup is not None:
             other = rules[dup]
             how = "states the same pair the other way round" if other.a == rule.b else "repeats"
-            line, col = locate(file, ("rule", i, "a"))
             problems.append(
-                Problem(
+                loc.problem(
                     file,
-                    line,
-                    col,
-                    f"rule[{i}]",
+                    ("rule", i, "a"),
                     f"duplicate rule: {how} rule {other.a} + {other.b} ({rule.effect}, {rule.setting}); "
                     "rules are symmetric, merge them into one with all their sources",
+                    field=f"rule[{i}]",
                 )
             )
         else:
             seen[(pair_ids, rule.effect, rule.setting)] = n
-    keys, key_from = _keys(partners, claims, problems, locate)
+    keys, key_from = _keys(partners, claims, problems, loc)
     by_id: dict[str, list[int]] = {}
     for n, rule in enumerate(rules):
         by_id.setdefault(rule.a, []).append(n)
@@ -612,7 +603,7 @@ def _keys(
     partners: dict[str, Partner],
     claims: list[tuple[str, str, int, str, schema.Path_]],
     problems: list[Problem],
-    locate: Callable[[str, schema.Path_], tuple[int, int]],
+    loc: Locators,
 ) -> tuple[dict[str, str], dict[str, tuple[int, str, schema.Path_]]]:
     """Normalized name -> partner id, and the directory that gave it. A name belongs to its
     first claimant: a later claim is a located problem and never takes it (audit H1)."""
@@ -627,14 +618,12 @@ def _keys(
         owner = keys.get(k)
         if owner is not None and owner != pid:
             p = partners[pid]
-            line, col = locate(file, where)
             problems.append(
-                Problem(
+                loc.problem(
                     file,
-                    line,
-                    col,
-                    f"{p.kind}.{pid}.{where[-1] if len(where) > 1 else 'id'}",
+                    where,
                     f"{name!r} is also a name of {owner!r}",
+                    field=f"{p.kind}.{pid}.{where[-1] if len(where) > 1 else 'id'}",
                 )
             )
             continue
@@ -656,14 +645,11 @@ def load(ds: Dataset) -> InteractionData:
 def _source_problems(ds: Dataset, data: InteractionData, limit: int = 100) -> list[Problem]:
     """Citations of source ids that no sources.toml defines (the first ``limit``, located)."""
     out: list[Problem] = []
-    locate = _Locators().find
+    loc = Locators()
     missing = {s for s in data.cited_ids if ds.source(s) is None}  # each id asked once
     for source_id, file, where in data.cited if missing else ():
         if source_id in missing:
-            line, col = locate(file, where)
-            out.append(
-                Problem(file, line, col, schema.dotted(where), f"source id {source_id!r} is not in sources.toml")
-            )
+            out.append(loc.problem(file, where, f"source id {source_id!r} is not in sources.toml"))
             if len(out) >= limit:
                 break
     return out
@@ -692,14 +678,6 @@ def load_lenient(ds: Dataset) -> tuple[InteractionData, list[Problem]]:
     raise DataError(dropped)
 
 
-def _text(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
 def validate_dirs(
     dirs: Sequence[str],
     known_sources: Iterable[str],
@@ -718,35 +696,34 @@ def validate_dirs(
     problems = list(data.problems)
     known = set(known_sources)
     ids = set(substance_ids)
-    locate = _Locators().find
+    loc = Locators()
 
     for source_id, file, where in data.cited:
         if source_id not in known:
-            line, col = locate(file, where)
-            problems.append(
-                Problem(file, line, col, schema.dotted(where), f"source id {source_id!r} is not in sources.toml")
-            )
+            problems.append(loc.problem(file, where, f"source id {source_id!r} is not in sources.toml"))
     for sid, p in data.substance_classes.items():
         if sid not in ids:
-            line, col = locate(p.origin, (f"substance.{sid}",))
-            problems.append(Problem(p.origin, line, col, f"substance.{sid}", f"no substance record {sid!r}"))
+            problems.append(
+                loc.problem(p.origin, (f"substance.{sid}",), f"no substance record {sid!r}", field=f"substance.{sid}")
+            )
     for pid, p in data.partners.items():
         if pid in ids:
-            line, col = locate(p.origin, (f"{p.kind}.{pid}",))
-            problems.append(Problem(p.origin, line, col, f"{p.kind}.{pid}", f"{pid!r} is already a substance id"))
+            problems.append(
+                loc.problem(
+                    p.origin, (f"{p.kind}.{pid}",), f"{pid!r} is already a substance id", field=f"{p.kind}.{pid}"
+                )
+            )
     if substance_keys:
-        problems.extend(_name_clashes(data, substance_keys, ids, locate))
+        problems.extend(_name_clashes(data, substance_keys, ids, loc))
     for pid, depth in _depths(data.partners).items():
         if depth > MAX_CLASS_DEPTH:
             p = data.partners[pid]
-            line, col = locate(p.origin, (f"{p.kind}.{pid}", "classes"))
             problems.append(
-                Problem(
+                loc.problem(
                     p.origin,
-                    line,
-                    col,
-                    f"{p.kind}.{pid}.classes",
+                    (f"{p.kind}.{pid}", "classes"),
                     f"classes nested {depth} deep (at most {MAX_CLASS_DEPTH})",
+                    field=f"{p.kind}.{pid}.classes",
                 )
             )
             break
@@ -762,19 +739,17 @@ def validate_dirs(
             for side in ("a", "b"):
                 value = item.get(side)
                 if isinstance(value, str) and schema.is_id(value) and value not in data.partners and value not in ids:
-                    line, col = locate(file, ("rule", i, side))
                     problems.append(
-                        Problem(
+                        loc.problem(
                             file,
-                            line,
-                            col,
-                            f"rule[{i}].{side}",
+                            ("rule", i, side),
                             f"unknown partner {value!r} (not a substance, drug or class id)",
+                            field=f"rule[{i}].{side}",
                         )
                     )
     for file in rule_files:
         if os.path.isfile(file):
-            problems.extend(grading_problems(data, file, locate))
+            problems.extend(grading_problems(data, file, loc))
     return problems, {s for s, _, _ in data.cited}
 
 
@@ -813,7 +788,7 @@ def _name_clashes(
     data: InteractionData,
     substance_keys: Mapping[str, tuple[str, int, str]],
     ids: set[str],
-    locate: Callable[[str, schema.Path_], tuple[int, int]],
+    loc: Locators,
 ) -> list[Problem]:
     """Partner names, aliases and ids that are also a substance's id, name, alias or identifier.
 
@@ -842,13 +817,10 @@ def _name_clashes(
                 )
             )
             continue
-        line, col = locate(file, where)
         out.append(
-            Problem(
+            loc.problem(
                 file,
-                line,
-                col,
-                schema.dotted(where),
+                where,
                 f"{key!r} is a name of substance {sid!r} ({sub_file}); a partner cannot take it "
                 "(the substance keeps it)",
             )
@@ -884,9 +856,7 @@ def severity_floor(text: str) -> tuple[str, str] | None:
     return None
 
 
-def grading_problems(
-    data: InteractionData, file: str, locate: Callable[[str, schema.Path_], tuple[int, int]]
-) -> list[Problem]:
+def grading_problems(data: InteractionData, file: str, loc: Locators) -> list[Problem]:
     """Rules graded below what their own words say, and substance or drug rules milder than a
     class or property rule they fall under (same partner, same effect)."""
     out: list[Problem] = []
@@ -905,8 +875,7 @@ def grading_problems(
         by_other.setdefault((r.b, r.effect), []).append(r)
 
     def flag(i: int, message: str) -> None:
-        line, col = locate(file, ("rule", i, "severity"))
-        out.append(Problem(file, line, col, f"rule[{i}].severity", message))
+        out.append(loc.problem(file, ("rule", i, "severity"), message, field=f"rule[{i}].severity"))
 
     for r in mine:
         i = index.get((r.a, r.b, r.effect, r.setting))

@@ -9,7 +9,7 @@ from typing import Any
 from psycompare import model
 from psycompare.errors import Problem
 from psycompare.schema import rules as schema
-from psycompare.store.files import load_info, load_record, load_sources, read_text
+from psycompare.store.files import Locators, load_info, load_record, load_sources, read_text
 from psycompare.store.index import normalize
 
 
@@ -219,35 +219,16 @@ def _identifier_clashes(
     identifier (an identifier lookup would never reach it, or an overlay would take it)."""
     out: list[Problem] = []
     first: dict[str, tuple[str, str, str]] = {}  # key -> (id, file, kind)
-    texts: dict[str, schema.Locator] = {}
-
-    def locate(file: str, where: schema.Path_) -> tuple[int, int]:
-        if file not in texts:
-            texts[file] = schema.Locator(read_text(Path(file)))
-        return texts[file].find(where)
-
+    loc = Locators()
     for key, sid, _, file, where, kind in idents:
         prev = first.setdefault(key, (sid, file, kind))
         if prev[0] != sid and kind != "trial id" and prev[2] != "trial id":
-            line, col = locate(file, where)
-            out.append(
-                Problem(
-                    file, line, col, schema.dotted(where), f"{kind} {key!r} is also given to {prev[0]!r} ({prev[1]})"
-                )
-            )
+            out.append(loc.problem(file, where, f"{kind} {key!r} is also given to {prev[0]!r} ({prev[1]})"))
     for key, sid, _, file, where, alias in name_at:
         found = first.get(key)
         if found is not None and found[0] != sid:
-            line, col = locate(file, where)
-            out.append(
-                Problem(
-                    file,
-                    line,
-                    col,
-                    schema.dotted(where),
-                    f"{alias!r} is the {found[2]} of {found[0]!r} ({found[1]}); it cannot be a name of {sid!r}",
-                )
-            )
+            message = f"{alias!r} is the {found[2]} of {found[0]!r} ({found[1]}); it cannot be a name of {sid!r}"
+            out.append(loc.problem(file, where, message))
     for key, sid, n, file, _, _ in idents:
         sub_keys.setdefault(key, (sid, n, file))
     return out
