@@ -339,6 +339,29 @@ class Dataset:
                 return found
         return None
 
+    def missing_sources(self, ids: Iterable[str]) -> set[str]:
+        """The ids no directory's sources.toml defines (a set check, no entry is built)."""
+        missing = set(ids)
+        for idx in self.indexes:
+            if not missing:
+                break
+            problems = idx.source_problems()
+            if problems:
+                raise DataError(problems)
+            missing -= idx.source_ids()
+        return missing
+
+    def name_of(self, sid: str) -> str | None:
+        """A record's name from the index (no record parsed; a later directory's wins), or None."""
+        from psycompare.text import bad_char
+
+        name = None
+        for idx in self.indexes:
+            entry = idx.entry(sid)
+            if entry is not None and entry.summary.get("name"):
+                name = entry.summary["name"]
+        return name if name and len(name) <= 200 and bad_char(name) is None else None
+
     def sources_of(self, sub: model.Substance) -> list[model.Source]:
         """The record's sources, in the order they are first cited (numbered from 1)."""
         out = []

@@ -30,7 +30,6 @@ matches its file; on any doubt the index is rebuilt from the files:
   the same directory is deleted only after 30 days without use.
 """
 
-from __future__ import annotations
 
 import marshal
 import os
@@ -45,7 +44,7 @@ from psycompare import __version__, model
 from psycompare.errors import Problem
 from psycompare.store.files import load_info, load_sources, read_toml
 
-INDEX_FORMAT = 10
+INDEX_FORMAT = 11
 RACY_NS = 2_000_000_000
 STALE_TMP_NS = 60 * 1_000_000_000  # a temp file of a dead writer older than this is litter
 ABANDONED_TMP_NS = 3600 * 1_000_000_000  # any temp file older than this is litter
@@ -609,6 +608,9 @@ class DirIndex:
 
     def _unchanged(self, files: Iterable[tuple[str, Stat]]) -> bool:
         """True when every (file name, stat key) still matches its file in substances/."""
+        files = list(files)
+        if not files:  # nothing indexed (an overlay of interactions only): nothing can be stale
+            return True
         try:
             fd = os.open(self.subdir, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
         except (OSError, ValueError):
@@ -663,6 +665,17 @@ class DirIndex:
                 self._damaged()
         assert self._mem is not None
         return self._mem.sources.get(source_id)
+
+    def source_ids(self) -> frozenset[str]:
+        """Every source id this directory's sources.toml defines (one read, no entry built)."""
+        self._open()
+        if self._db is not None:
+            try:
+                return frozenset(self._meta("source_ids"))
+            except Exception:
+                self._damaged()
+        assert self._mem is not None
+        return frozenset(self._mem.sources)
 
     def all_sources(self) -> dict[str, model.Source]:
         self._open()
@@ -761,6 +774,8 @@ def _fill(db: Any, data: IndexData) -> None:
         # `list` reads every record's file stat and row with one query and one marshal.loads
         "listing": ([(e.file, st) for e, st in zip(entries, stored, strict=True)], [e.summary for e in entries]),
         "source_problems": [_problem_tuple(p) for p in data.source_problems],
+        # every source id at once: checking that a file's citations exist reads one value
+        "source_ids": sorted(data.sources),
         "info": (data.info.version, data.info.date.isoformat()) if data.info else None,
         "info_problems": [_problem_tuple(p) for p in data.info_problems],
         "dir_problems": [_problem_tuple(p) for p in data.dir_problems],
