@@ -1,6 +1,5 @@
 """Exit codes and the domain errors the core raises (the CLI maps them to exit codes)."""
 
-
 from enum import IntEnum
 from typing import NamedTuple
 

@@ -3,7 +3,6 @@
 numbering, JSON shapes of facts and sources, and the wording of enum values. No printing,
 no Rich. One module per command view sits beside this one."""
 
-
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
