@@ -37,6 +37,8 @@ class Partner(NamedTuple):
     note: str = ""
     origin: str = ""
     properties: tuple[str, ...] = ()  # property ids: what it does
+    # substance ids a drug contains (the ayahuasca brew: DMT): it may share their common name
+    contains: tuple[str, ...] = ()
 
 
 class Rule(NamedTuple):

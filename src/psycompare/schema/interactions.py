@@ -47,6 +47,7 @@ PARTNER_FIELDS = (
     schema.Field("properties", "strlist", required=False),
     schema.Field("sources", "sources", required=False),
     schema.Field("note", "str", required=False),
+    schema.Field("contains", "strlist", required=False),
 )
 RULE_FIELDS = (
     schema.Field("a", "id"),

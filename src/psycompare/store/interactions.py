@@ -394,6 +394,7 @@ def _load_partners(
                     note=values.get("note", ""),
                     origin=path,
                     properties=values.get("properties", ()),
+                    contains=values.get("contains", ()),
                 )
             else:  # a later directory: names and notes replace, lists unite
                 target[pid] = old._replace(
@@ -403,6 +404,7 @@ def _load_partners(
                     classes=tuple(dict.fromkeys((*old.classes, *values.get("classes", ())))),
                     properties=tuple(dict.fromkeys((*old.properties, *values.get("properties", ())))),
                     sources=tuple(dict.fromkeys((*old.sources, *values.get("sources", ())))),
+                    contains=tuple(dict.fromkeys((*old.contains, *values.get("contains", ())))),
                 )
             if links is not None:
                 for fld in ("classes", "properties"):

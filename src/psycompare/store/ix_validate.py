@@ -49,6 +49,11 @@ def validate_dirs(
                     p.origin, (f"{p.kind}.{pid}",), f"{pid!r} is already a substance id", field=f"{p.kind}.{pid}"
                 )
             )
+        problems.extend(
+            loc.problem(p.origin, (f"{p.kind}.{pid}", "contains"), f"no substance record {sid!r}")
+            for sid in p.contains
+            if sid not in ids
+        )
     if substance_keys:
         problems.extend(_name_clashes(data, substance_keys, ids, loc))
     for pid, depth in _depths(data.partners).items():
@@ -141,7 +146,18 @@ def _name_clashes(
         p = data.partners[pid]
         part_layer, file, where = data.key_from.get(key, (0, p.origin, (f"{p.kind}.{pid}",)))
         if part_layer == sub_layer:
-            continue  # one directory's own names: its authors chose (the partner is the answer)
+            # one directory, one name, two meanings: only a drug that contains the substance (a
+            # brew) may share its common name, and says so; in interactions the drug answers
+            if sid not in p.contains:
+                out.append(
+                    loc.problem(
+                        file,
+                        where,
+                        f"{key!r} is also a name of substance {sid!r} ({sub_file}); drop it from one of them, "
+                        f"or, for a product that contains {sid!r}, add contains = [{sid!r}]",
+                    )
+                )
+            continue
         if part_layer < sub_layer:
             out.append(
                 Problem(

@@ -187,7 +187,7 @@ def _interaction_items(roots: list[str]) -> dict[str, dict[str, dict[str, Any]]]
                     named[key] = dict(entry)
                     continue
                 merged = {**old, **entry}  # a later directory: names replace, lists unite
-                for k in ("aliases", "classes", "properties", "sources"):
+                for k in ("aliases", "classes", "properties", "sources", "contains"):
                     if isinstance(old.get(k), list) and isinstance(entry.get(k), list):
                         merged[k] = list(dict.fromkeys([*old[k], *entry[k]]))
                 named[key] = merged
