@@ -94,3 +94,18 @@ def test_M6_a_working_pager_still_pages(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("PSYCOMPARE_PAGER", "cat >/dev/null")
     monkeypatch.setattr(pager, "terminal_size", lambda: os.terminal_size((80, 5)))
     assert pager.page("line\n" * 50, io.StringIO()) is True
+
+
+def test_L10_ctrl_c_belongs_to_the_pager_while_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """L10: Ctrl-C during paging goes to the pager (as in git): psycompare does not die under it
+    and leave it drawing beneath the prompt; it waits for the pager and restores its own handler."""
+    import signal
+
+    done = tmp_path / "pager-finished"
+    # the pager sends SIGINT to psycompare (its parent), then goes on reading and finishes
+    monkeypatch.setenv("PSYCOMPARE_PAGER", f"kill -INT $PPID; sleep 0.2; cat >/dev/null; echo ok > '{done}'")
+    monkeypatch.setattr(pager, "terminal_size", lambda: os.terminal_size((80, 5)))
+    before = signal.getsignal(signal.SIGINT)
+    assert pager.page("line\n" * 50, io.StringIO()) is True
+    assert done.read_text() == "ok\n"  # the pager ran to its end
+    assert signal.getsignal(signal.SIGINT) is before
