@@ -7,11 +7,13 @@ import io
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from psycompare.app import pager
+from psycompare.app.terminal import Terminal
 
 from .conftest import BUNDLED, MINIMAL_SOURCES, Run
 
@@ -82,15 +84,14 @@ def test_M6_a_failed_pager_falls_back_to_printing(
     noexec.write_text("#!/bin/sh\ncat\n")
     noexec.chmod(0o644)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PSYCOMPARE_PAGER", value)
-    monkeypatch.setattr(pager, "terminal_size", lambda: os.terminal_size((80, 5)))
-    assert pager.page("line\n" * 50, io.StringIO()) is False
+    term = Terminal(tty=True, height=5, paging=True, pager=value)
+    assert pager.page("line\n" * 50, io.StringIO(), term, sys.stderr) is False
     if value not in ("./noexec",):
         assert "failed" in capsys.readouterr().err
 
 
-def test_M6_a_working_pager_still_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_M6_a_working_pager_still_pages() -> None:
     assert shutil.which("cat")
-    monkeypatch.setenv("PSYCOMPARE_PAGER", "cat >/dev/null")
-    monkeypatch.setattr(pager, "terminal_size", lambda: os.terminal_size((80, 5)))
-    assert pager.page("line\n" * 50, io.StringIO()) is True
+    term = Terminal(tty=True, height=5, paging=True, pager="cat >/dev/null")
+    assert pager.page("line\n" * 50, io.StringIO(), term) is True
+    assert pager.page("line\n" * 4, io.StringIO(), term) is False  # shorter than the screen: printed
