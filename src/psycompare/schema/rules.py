@@ -249,7 +249,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "status_history",
         "status_history",
-        model.PastStatus,
+        model.StatusEntry,
         (*STATUS_FIELDS, Field("until", "date"), Field("as_of", "date"), SRC),
         many=True,
     ),
@@ -279,6 +279,25 @@ SECTIONS: tuple[Section, ...] = (
 LOCATOR = Field("locator", "str", required=False, limit=80)
 SECTIONS = tuple(s._replace(fields=(*s.fields, LOCATOR)) for s in SECTIONS)
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+_FIRST_OF_CLASS: dict[type, Section] = {}
+for _sec in SECTIONS:
+    _FIRST_OF_CLASS.setdefault(_sec.cls, _sec)
+
+
+def printed_as(sec: Section) -> Section:
+    """The section whose fields a fact of ``sec`` is printed with: the first section of its
+    class (effects print as a `Fact`), but a superseded status keeps `status_history` (its `until`)."""
+    return sec if sec.key == "status_history" else _FIRST_OF_CLASS[sec.cls]
+
+
+def section_of(item: object) -> Section | None:
+    """The section a model object is printed with (`printed_as`), from its class and, for a
+    status entry, whether it has `until`."""
+    if isinstance(item, model.StatusEntry) and item.until is not None:
+        return SECTION_BY_KEY["status_history"]
+    return _FIRST_OF_CLASS.get(type(item))
+
+
 REQUIRED_SECTIONS = ("class", "summary", "mechanism", "status")
 TOP_FIELDS = (
     Field("id", "id"),

@@ -223,13 +223,7 @@ def fact_json(item: Any, sub: model.Substance, layered: bool) -> dict[str, Any]:
     return out
 
 
-_SECTION_BY_CLS: dict[type, schema.Section] = {}
-for _sec in schema.SECTIONS:
-    _SECTION_BY_CLS.setdefault(_sec.cls, _sec)
-
-
-def section_of(item: Any) -> schema.Section | None:
-    return _SECTION_BY_CLS.get(type(item))
+section_of = schema.section_of  # the section a model object is printed with
 
 
 def source_json(n: int, src: model.Source) -> dict[str, Any]:
@@ -293,7 +287,7 @@ def words(token: str) -> str:
     return WORDS.get(token, token.replace("-", " "))
 
 
-def schedule_words(e: model.StatusEntry | model.PastStatus, short: bool = False) -> str:
+def schedule_words(e: model.StatusEntry, short: bool = False) -> str:
     """A schedule as people say it: the short code and year, or the instrument in full with the
     date it took effect. "Not controlled" only when a source says so; unknown is "Not recorded"."""
     code = e.schedule_code
@@ -309,7 +303,7 @@ def schedule_words(e: model.StatusEntry | model.PastStatus, short: bool = False)
     return text
 
 
-def schedule_text(e: model.StatusEntry | model.PastStatus) -> str:
+def schedule_text(e: model.StatusEntry) -> str:
     """The schedule in full (`schedule_words`, long form)."""
     return schedule_words(e)
 
