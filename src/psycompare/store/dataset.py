@@ -18,6 +18,7 @@ from psycompare import model
 from psycompare.errors import DataError, NotFoundError, Problem, PsycompareError
 from psycompare.schema import rules as schema
 from psycompare.store.index import DirIndex, normalize
+from psycompare.store.records import check_record
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -243,7 +244,6 @@ class Dataset:
         layers: list[dict[str, Any]] = []
         files: list[str] = []
         problems: list[Problem] = []
-        cited: list[tuple[str, schema.Path_, str, str]] = []
         for idx in self.indexes:
             entry = idx.entry(sid)
             if entry is None:
@@ -253,25 +253,13 @@ class Dataset:
             if raw is None:
                 problems.extend(read_problems or entry.problems)
                 continue
-            fields, found, cites = schema.validate_record(
-                raw, shown, partial(_text_of, shown), idx.origin, partial=bool(layers)
+            fields, found, _, _ = check_record(
+                raw, shown, partial(_text_of, shown), idx.origin, sid, self._known_source, partial=bool(layers)
             )
-            if "id" in fields and fields["id"] != sid:
-                found.append(Problem(shown, 1, 1, "id", f"id {fields['id']!r} does not match the file name {sid!r}"))
             problems.extend(found)
             layers.append(fields)
-            cited.extend((s, p, shown, idx.origin) for s, p in cites)
         if not layers and not problems:
             raise NotFoundError(sid, [])
-        if not problems:
-            for sid_cited, where, shown, _ in cited:
-                if self.source(sid_cited) is None:
-                    line, col = schema.Locator(_text_of(shown)).find(where)
-                    problems.append(
-                        Problem(
-                            shown, line, col, schema.dotted(where), f"source id {sid_cited!r} is not in sources.toml"
-                        )
-                    )
         if problems:
             raise DataError(problems)
         if len(layers) > 1:
@@ -338,6 +326,9 @@ class Dataset:
             if found is not None:
                 return found
         return None
+
+    def _known_source(self, source_id: str) -> bool:
+        return self.source(source_id) is not None
 
     def sources_of(self, sub: model.Substance) -> list[model.Source]:
         """The record's sources, in the order they are first cited (numbered from 1)."""

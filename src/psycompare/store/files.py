@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from psycompare import model
 from psycompare.errors import Problem
 from psycompare.schema import rules as schema
+from psycompare.store.records import check_record
 
 _TOML_POS = r"\(at line (\d+), column (\d+)\)"
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a data file is a few KB; /dev/zero must not eat the memory
@@ -161,24 +163,23 @@ def _odd_value(data: dict[str, Any]) -> tuple[tuple[str | int, ...], str] | None
 
 
 def load_record(
-    path: str | os.PathLike[str], origin: str, partial: bool = False, shown: str | None = None
+    path: str | os.PathLike[str],
+    origin: str,
+    partial: bool = False,
+    shown: str | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> tuple[dict[str, Any] | None, list[Problem], list[tuple[str, schema.Path_]], str]:
-    """Read and validate one substance file.
+    """Read and check one substance file (`check_record`).
 
-    Returns (fields or None when invalid, problems, cited source ids with paths, text).
+    Returns (fields, or None when they are not whole; problems; cited source ids with paths; text).
     """
     name = shown or os.fspath(path)
     data, text, problems = read_toml(path, name)
     if data is None:
         return None, problems, [], text
-    fields, problems, cited = schema.validate_record(data, name, text, origin, partial=partial)
     expected = os.path.splitext(os.path.basename(path))[0]
-    if "id" in fields and fields["id"] != expected:
-        loc = schema.Locator(text).find(("id",))
-        problems.append(
-            Problem(name, loc[0], loc[1], "id", f"id {fields['id']!r} does not match the file name {expected!r}")
-        )
-    return (None if problems else fields), problems, cited, text
+    fields, problems, cited, whole = check_record(data, name, text, origin, expected, known, partial=partial)
+    return (fields if whole else None), problems, cited, text
 
 
 def load_sources(

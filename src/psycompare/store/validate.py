@@ -82,7 +82,7 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
             path = sub / name
             sid = name[: -len(".toml")]
             partial = sid in seen_ids
-            fields, found, cited, text = load_record(path, str(d), partial=partial)
+            fields, found, cited, text = load_record(path, str(d), partial=partial, known=known.__contains__)
             problems.extend(found)
             if not schema.is_id(sid):
                 problems.append(
@@ -90,19 +90,7 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                 )
             seen_ids.add(sid)
             locator = schema.Locator(text) if text else None
-            for source_id, where in cited:
-                cited_by_dir[d].add(source_id)
-                if source_id not in known:
-                    line, col = locator.find(where) if locator else (1, 1)
-                    problems.append(
-                        Problem(
-                            str(path),
-                            line,
-                            col,
-                            schema.dotted(where),
-                            f"source id {source_id!r} is not in sources.toml",
-                        )
-                    )
+            cited_by_dir[d].update(source_id for source_id, _ in cited)
             if fields is None:
                 continue
             for where, message in primary_problems(fields, known):
