@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 from psycompare import contract, model
-from psycompare.schema import rules as schema
+from psycompare.schema import fields as schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://psycompare.invalid/schemas/"  # ids only: the files ship in the package, nothing is fetched

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from psycompare import model
 from psycompare.errors import DataError, NotFoundError, Problem, PsycompareError
-from psycompare.schema import rules as schema
+from psycompare.schema.fields import LIST_SECTIONS, SECTIONS
 from psycompare.store.index import DirIndex, normalize
 from psycompare.store.records import check_record
 
@@ -356,7 +356,7 @@ def _date_facts(layer: dict[str, Any]) -> dict[str, Any]:
     if reviewed is None:
         return layer
     out = dict(layer)
-    for sec in schema.SECTIONS:
+    for sec in SECTIONS:
         if sec.attr not in layer or not hasattr(sec.cls, "as_of"):
             continue
         value = layer[sec.attr]
@@ -394,7 +394,7 @@ def merge(layers: Iterable[dict[str, Any]]) -> dict[str, Any]:
                     if not _same(by_j.get(e.jurisdiction), e):
                         by_j[e.jurisdiction] = e
                 out[key] = tuple(by_j.values())
-            elif key in schema.LIST_SECTIONS:
+            elif key in LIST_SECTIONS:
                 have = {_bare(v) for v in out[key]}
                 out[key] = (*out[key], *(v for v in value if _bare(v) not in have))
             elif not _same(out[key], value):
@@ -428,7 +428,7 @@ def identifier_keys(raw: dict[str, Any]) -> set[str]:
 
 def iter_facts(sub: model.Substance) -> Iterable[tuple[str, Any]]:
     """Every sourced item of a record with its field path, in reading order."""
-    for sec in schema.SECTIONS:
+    for sec in SECTIONS:
         value = getattr(sub, sec.attr)
         if sec.many:
             for i, item in enumerate(value):

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from psycompare.errors import Problem
-from psycompare.schema import rules as schema
+from psycompare.schema.checker import validate_record
+from psycompare.schema.fields import Path_
+from psycompare.schema.locate import Locator, dotted
 
-Cited = list[tuple[str, schema.Path_]]
+Cited = list[tuple[str, Path_]]
 
 
 def check_record(
@@ -33,12 +35,12 @@ def check_record(
     ``text`` (or a function giving it, read only when a problem needs locating) is the
     file's text; ``partial`` records (overlays of an existing id) need only ``id``.
     """
-    fields, problems, cited = schema.validate_record(raw, file, text, origin, partial=partial)
-    found: list[schema.Locator] = []
+    fields, problems, cited = validate_record(raw, file, text, origin, partial=partial)
+    found: list[Locator] = []
 
-    def at(where: schema.Path_) -> tuple[int, int]:
+    def at(where: Path_) -> tuple[int, int]:
         if not found:
-            found.append(schema.Locator(text() if callable(text) else text))
+            found.append(Locator(text() if callable(text) else text))
         return found[0].find(where)
 
     if "id" in fields and fields["id"] != expected_id:
@@ -51,5 +53,5 @@ def check_record(
             if not known(source_id):
                 line, col = at(where)
                 message = f"source id {source_id!r} is not in sources.toml"
-                problems.append(Problem(file, line, col, schema.dotted(where), message))
+                problems.append(Problem(file, line, col, dotted(where), message))
     return fields, problems, cited, whole

@@ -10,7 +10,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from psycompare import model
-from psycompare.schema import rules as schema
+from psycompare.schema.fields import SECTIONS
+from psycompare.schema.fields import section_of as section_of  # the section a model object is printed with
 from psycompare.store.dataset import BUNDLED, Dataset
 
 Cell = str | list[str]  # a list is shown as bullet points
@@ -223,9 +224,6 @@ def fact_json(item: Any, sub: model.Substance, layered: bool) -> dict[str, Any]:
     return out
 
 
-section_of = schema.section_of  # the section a model object is printed with
-
-
 def source_json(n: int, src: model.Source) -> dict[str, Any]:
     return {
         "n": n,
@@ -251,7 +249,7 @@ def record_json(ds: Dataset, sub: model.Substance) -> dict[str, Any]:
         "aliases": list(sub.aliases),
         "reviewed": sub.reviewed.isoformat(),
     }
-    for sec in schema.SECTIONS:
+    for sec in SECTIONS:
         value = getattr(sub, sec.attr)
         if sec.many:
             out[sec.key] = [fact_json(v, sub, ds.layered) for v in value]

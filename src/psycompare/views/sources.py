@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from psycompare import model
-from psycompare.schema import rules as schema
+from psycompare.schema.fields import SECTIONS
 from psycompare.store.dataset import Dataset
 from psycompare.views.base import Block, Row, View, record_citations, source_json, where_short
 
@@ -14,7 +14,7 @@ def cited_at(sub: model.Substance) -> dict[str, list[str]]:
     """Per source id, the places in it that the record's facts point to (their ``locator``,
     which refers to a fact's first-listed source), as ``SECTION: LOCATOR``."""
     out: dict[str, list[str]] = {}
-    for sec in schema.SECTIONS:
+    for sec in SECTIONS:
         value = getattr(sub, sec.attr)
         for item in value if sec.many else (value,) if value is not None else ():
             where = getattr(item, "locator", "")
