@@ -56,18 +56,24 @@ STYLE = {**SEVERITY_STYLE, **APPROVAL_STYLE}
 STALE_STYLE = "yellow"  # "(as of D, N months before this dataset)": the words say it too
 
 
-def render(
-    view: View, file: IO[str], color: bool, width: int | None = None, force_terminal: bool | None = None
-) -> None:
+def render(view: View, file: IO[str], color: bool, width: int = 80, height: int = 24) -> None:
+    """Write a view as Rich tables, ``width`` columns wide, in colour or not.
+
+    Every terminal fact is given (the caller's `app.terminal.Terminal` read them once):
+    Rich is told the width, height and colour so it reads no COLUMNS, LINES, NO_COLOR,
+    FORCE_COLOR or TERM of its own.
+    """
     console = _Console(
         file=file,
         no_color=not color,
         color_system="standard" if color else None,  # the 16 named colours the styles use
-        force_terminal=force_terminal,
+        force_terminal=color,
+        force_interactive=False,
         highlight=False,
         markup=False,
         emoji=False,
         width=width,
+        height=height,
         soft_wrap=False,
     )
     enc = console.encoding

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from psycompare.interaction_model import RANK, SEVERITIES
-from psycompare.schema import rules as schema
+from psycompare.schema.fields import AS_OF, SRC, Field
 
 __all__ = ["RANK", "SEVERITIES"]
 
@@ -41,29 +41,29 @@ LEGEND = (
 )
 
 PARTNER_FIELDS = (
-    schema.Field("name", "text", required=False),
-    schema.Field("aliases", "strlist", required=False),
-    schema.Field("classes", "strlist", required=False),
-    schema.Field("properties", "strlist", required=False),
-    schema.Field("sources", "sources", required=False),
-    schema.Field("note", "str", required=False),
-    schema.Field("contains", "strlist", required=False),
+    Field("name", "text", required=False),
+    Field("aliases", "strlist", required=False),
+    Field("classes", "strlist", required=False),
+    Field("properties", "strlist", required=False),
+    Field("sources", "sources", required=False),
+    Field("note", "str", required=False),
+    Field("contains", "strlist", required=False),
 )
 RULE_FIELDS = (
-    schema.Field("a", "id"),
-    schema.Field("b", "id"),
-    schema.Field("severity", "str", choices=SEVERITIES),
-    schema.Field("effect", "str", choices=EFFECTS),
-    schema.Field("text", "text"),
-    schema.Field("setting", "str", choices=SETTINGS),
-    schema.Field("evidence", "str", choices=EVIDENCE),
-    schema.Field("management", "str", required=False),
-    schema.Field("enzyme", "str", required=False),
-    schema.Field("grading_note", "text", required=False),
-    schema.Field("short", "text", required=False),
-    schema.Field("action", "text", required=False),
-    schema.SRC,
-    schema.AS_OF,
+    Field("a", "id"),
+    Field("b", "id"),
+    Field("severity", "str", choices=SEVERITIES),
+    Field("effect", "str", choices=EFFECTS),
+    Field("text", "text"),
+    Field("setting", "str", choices=SETTINGS),
+    Field("evidence", "str", choices=EVIDENCE),
+    Field("management", "str", required=False),
+    Field("enzyme", "str", required=False),
+    Field("grading_note", "text", required=False),
+    Field("short", "text", required=False),
+    Field("action", "text", required=False),
+    SRC,
+    AS_OF,
 )
 SECTIONS = {"class": "class", "drug": "drug", "substance": "substance", "property": "property"}
 

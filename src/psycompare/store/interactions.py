@@ -15,7 +15,7 @@ cache never loads it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
@@ -140,7 +140,8 @@ def _disk_cached(
 
 def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> InteractionData:
     from psycompare.schema import interactions as ixs
-    from psycompare.schema import rules as schema
+    from psycompare.schema.checker import _Checker
+    from psycompare.schema.fields import Field
 
     partners: dict[str, Partner] = {}
     subs: dict[str, Partner] = {}
@@ -167,11 +168,11 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
         problems.extend(found)
         if data is not None:
             texts[path] = text
-            ck = schema._Checker(path, text)
+            ck = _Checker(path, text)
             for k in data:
                 if k not in ("reviewed", "rule"):
                     ck.add((k,), "unknown field (expected reviewed and [[rule]] tables)")
-            day = ck.value(schema.Field("reviewed", "date", required=reviewed is None), data, ())
+            day = ck.value(Field("reviewed", "date", required=reviewed is None), data, ())
             if isinstance(day, Date) and day > today:
                 ck.add(("reviewed",), f"reviewed {day.isoformat()} is in the future")
                 day = None
@@ -346,9 +347,10 @@ def _load_partners(
     links: dict[tuple[str, str, str], tuple[int, str]] | None = None,
 ) -> None:
     from psycompare.schema import interactions as ixs
-    from psycompare.schema import rules as schema
+    from psycompare.schema.checker import _Checker
+    from psycompare.schema.checks import is_id
 
-    ck = schema._Checker(path, text)
+    ck = _Checker(path, text)
     for section, table in data.items():
         kind = ixs.SECTIONS.get(section)
         if kind is None or not isinstance(table, dict):
@@ -357,7 +359,7 @@ def _load_partners(
             continue
         for pid, raw in table.items():
             where: Path_ = (f"{section}.{pid}",)
-            if not schema.is_id(pid):
+            if not is_id(pid):
                 ck.add(where, "malformed id (lower-case letters, digits and '-')")
                 continue
             if not isinstance(raw, dict):
@@ -464,14 +466,19 @@ def load(ds: Dataset) -> InteractionData:
 
 
 def _source_problems(ds: Dataset, data: InteractionData, limit: int = 100) -> list[Problem]:
-    """Citations of source ids that no sources.toml defines (the first ``limit``, located)."""
+    """Citations of source ids that no sources.toml of the dataset defines (the first ``limit``)."""
+    return dangling_sources(data, ds.missing_sources(data.cited_ids), Locators(), limit)
+
+
+def dangling_sources(
+    data: InteractionData, missing: Set[str], loc: Locators, limit: int | None = None
+) -> list[Problem]:
+    """Each citation of a ``missing`` source id, located in its file (loading and data validate)."""
     out: list[Problem] = []
-    loc = Locators()
-    missing = ds.missing_sources(data.cited_ids)
     for source_id, file, where in data.cited if missing else ():
         if source_id in missing:
             out.append(loc.problem(file, where, f"source id {source_id!r} is not in sources.toml"))
-            if len(out) >= limit:
+            if limit is not None and len(out) >= limit:
                 break
     return out
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from psycompare.errors import Problem
 from psycompare.interaction_model import RANK, InteractionData, Partner, Rule, expand
 from psycompare.store.files import Locators
-from psycompare.store.interactions import RULES_FILE, load_dirs, read_file
+from psycompare.store.interactions import RULES_FILE, dangling_sources, load_dirs, read_file
 
 
 def validate_dirs(
@@ -26,7 +26,7 @@ def validate_dirs(
     alias or identifier (``substance_keys``: normalized key -> (substance id, directory
     number, file); the earlier directory owns a name, and the later claim is the problem).
     """
-    from psycompare.schema import rules as schema
+    from psycompare.schema.checks import is_id
 
     data = load_dirs([(os.fspath(d), os.fspath(d)) for d in dirs])
     problems = list(data.problems)
@@ -34,9 +34,7 @@ def validate_dirs(
     ids = set(substance_ids)
     loc = Locators()
 
-    for source_id, file, where in data.cited:
-        if source_id not in known:
-            problems.append(loc.problem(file, where, f"source id {source_id!r} is not in sources.toml"))
+    problems.extend(dangling_sources(data, data.cited_ids - known, loc))
     for sid, p in data.substance_classes.items():
         if sid not in ids:
             problems.append(
@@ -79,7 +77,7 @@ def validate_dirs(
                 continue
             for side in ("a", "b"):
                 value = item.get(side)
-                if isinstance(value, str) and schema.is_id(value) and value not in data.partners and value not in ids:
+                if isinstance(value, str) and is_id(value) and value not in data.partners and value not in ids:
                     problems.append(
                         loc.problem(
                             file,

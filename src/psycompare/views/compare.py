@@ -85,14 +85,14 @@ class Item(NamedTuple):
     locator: str = ""  # where in its first-listed source the fact is found (--full views)
 
 
-def _status_on(sub: model.Substance, code: str, on: date) -> model.PastStatus | model.StatusEntry | None:
+def _status_on(sub: model.Substance, code: str, on: date) -> model.StatusEntry | None:
     from psycompare.query.history import status_on
 
     return status_on(sub, code, on)
 
 
 def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool, on: date | None = None) -> list[Item]:
-    e: model.StatusEntry | model.PastStatus | None
+    e: model.StatusEntry | None
     if on is None:
         e = sub.status_for(jurisdiction)
     else:
