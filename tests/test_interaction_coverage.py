@@ -192,3 +192,12 @@ def test_c_mescaline_cyp_minor(ds: Dataset, partner: str) -> None:
 @pytest.mark.parametrize("partner", ["cyp3a4-inhibitors", "cyp3a4-inducers"])
 def test_c_tryptamines_cyp3a4_minor(ds: Dataset, sub: str, partner: str) -> None:
     assert ix.for_pair(ds, sub, partner).severity == "minor"
+
+
+@pytest.mark.parametrize("partner", ["cyp3a4-inhibitors", "cyp3a4-inducers", "clarithromycin"])
+def test_c_mdma_cyp3a4_minor(ds: Dataset, partner: str) -> None:
+    assert ix.for_pair(ds, "mdma", partner).severity == "minor"
+
+
+def test_c_mdma_ritonavir_stays_major(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "mdma", "ritonavir").severity == "major"
