@@ -78,6 +78,23 @@ def test_overview_fits_the_width(
         assert len(body) <= items + 6, (args, width, len(body), items)  # a hint may wrap at 60
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_coverage_chart_stays_a_matrix_at_every_width(run: Run, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    """A chart wider than the terminal is cut into side panels of whole columns, each with the
+    row labels, never stacked into one card per row; every substance column appears once."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, err = run("interactions", "--coverage", "-f", "table")
+    assert code == 0, err
+    body = _before_sources(out)
+    assert all(len(line.rstrip()) <= width for line in body), width
+    assert not any(line.startswith(("│", "|")) for line in body)  # no stacked cards
+    heads = [line.split() for line in body if line.startswith(" ") and all(len(t) == 3 for t in line.split())]
+    shown = [h for head in heads for h in head]
+    assert sorted(shown) == sorted(set(shown)) and {"5me", "mdm", "ser", "psi"} <= set(shown), heads
+    rows = [line for line in body if line.startswith("maoi ")]
+    assert len(rows) == len(heads) and all(len(r.split()) >= 2 for r in rows)  # the row in every panel
+
+
 @pytest.mark.parametrize("fmt", ["table", "plain"])
 def test_timeline_is_one_line_per_event_at_80(run: Run, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
     monkeypatch.setenv("COLUMNS", "80")
