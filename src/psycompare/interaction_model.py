@@ -179,3 +179,35 @@ def expand(data: InteractionData, p: Partner) -> Reach:
         if cls is not None:
             todo.extend((c, cid) for c in (*cls.classes, *cls.properties) if c not in parent)
     return Reach(parent)
+
+
+def cycles_of(partners: dict[str, Partner]) -> list[tuple[str, ...]]:
+    """Class membership cycles (each once), by one iterative depth-first walk: O(classes + links)."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    out: list[tuple[str, ...]] = []
+    for start in partners:
+        if start in state:
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = []
+        state[start] = 1
+        path.append(start)
+        stack.append((start, iter((*partners[start].classes, *partners[start].properties))))
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            if nxt not in partners:
+                continue
+            mark = state.get(nxt)
+            if mark == 1:
+                out.append(tuple(path[path.index(nxt) :]))
+            elif mark is None:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter((*partners[nxt].classes, *partners[nxt].properties))))
+    return out

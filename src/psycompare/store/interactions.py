@@ -15,12 +15,12 @@ cache never loads it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence, Set
+from collections.abc import Iterable, Sequence, Set
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
 from psycompare.errors import DataError, Problem
-from psycompare.interaction_model import InteractionData, Partner, Rule
+from psycompare.interaction_model import InteractionData, Partner, Rule, cycles_of
 from psycompare.store.files import Locators
 from psycompare.store.index import normalize
 
@@ -241,7 +241,7 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
                         field=f"{p.kind}.{p.id}.properties",
                     )
                 )
-    cycles = _cycles(partners)
+    cycles = cycles_of(partners)
     for cycle in cycles:
         # blamed on the link that the latest directory gave (an overlay closing a bundled chain)
         edges = [(partners[x], cycle[(i + 1) % len(cycle)]) for i, x in enumerate(cycle)]
@@ -299,38 +299,6 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
         frozenset(c[0] for c in cited),
         tuple(k for k in by_id if k not in partners),
     )
-
-
-def _cycles(partners: dict[str, Partner]) -> list[tuple[str, ...]]:
-    """Class membership cycles (each once), by one iterative depth-first walk: O(classes + links)."""
-    state: dict[str, int] = {}  # 1 on the current path, 2 done
-    out: list[tuple[str, ...]] = []
-    for start in partners:
-        if start in state:
-            continue
-        path: list[str] = []
-        stack: list[tuple[str, Iterator[str]]] = []
-        state[start] = 1
-        path.append(start)
-        stack.append((start, iter((*partners[start].classes, *partners[start].properties))))
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-                continue
-            if nxt not in partners:
-                continue
-            mark = state.get(nxt)
-            if mark == 1:
-                out.append(tuple(path[path.index(nxt) :]))
-            elif mark is None:
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append((nxt, iter((*partners[nxt].classes, *partners[nxt].properties))))
-    return out
 
 
 def _load_partners(
