@@ -201,3 +201,57 @@ def test_c_mdma_cyp3a4_minor(ds: Dataset, partner: str) -> None:
 
 def test_c_mdma_ritonavir_stays_major(ds: Dataset) -> None:
     assert ix.for_pair(ds, "mdma", "ritonavir").severity == "major"
+
+
+# -- cellsd (coverage round D): ketamine, esketamine, ibogaine, sertraline, paroxetine, Auvelity ---
+
+
+@pytest.mark.parametrize("sub", ["ketamine", "esketamine"])
+@pytest.mark.parametrize("psychedelic", ["lsd", "psilocybin", "mescaline", "dmt", "5-meo-dmt"])
+def test_d_ketamines_classic_psychedelics_moderate(ds: Dataset, sub: str, psychedelic: str) -> None:
+    p = ix.for_pair(ds, sub, psychedelic)
+    assert p.severity == "moderate"
+    assert "cardiovascular" in {h.rule.effect for h in p.hits}
+
+
+def test_d_esketamine_bupropion_reaches_auvelity(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "esketamine", "bupropion").severity == "moderate"
+    assert ix.for_pair(ds, "esketamine", "dextromethorphan-bupropion").severity == "moderate"
+
+
+@pytest.mark.parametrize("partner", ["dxm", "st-johns-wort"])
+def test_d_ibogaine_serotonergic_partners_major(ds: Dataset, partner: str) -> None:
+    assert ix.for_pair(ds, "ibogaine", partner).severity == "major"
+
+
+def test_d_ibogaine_ticlopidine_class_major_ritonavir_class_moderate(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "ibogaine", "antithrombotics").severity == "major"
+    assert ix.for_pair(ds, "ibogaine", "antiretrovirals").severity == "moderate"
+
+
+def test_d_sertraline_cyp3a4_and_bupropion(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "sertraline", "cyp3a4-inhibitors").severity == "major"
+    assert ix.for_pair(ds, "sertraline", "clarithromycin").severity == "major"
+    assert ix.for_pair(ds, "sertraline", "cyp3a4-inducers").severity == "moderate"
+    assert ix.for_pair(ds, "sertraline", "bupropion").severity == "major"
+
+
+@pytest.mark.parametrize("sub", ["sertraline", "paroxetine", "dextromethorphan-bupropion"])
+def test_d_gabapentinoids_antidepressants_moderate(ds: Dataset, sub: str) -> None:
+    assert ix.for_pair(ds, sub, "gabapentinoids").severity == "moderate"
+    assert ix.for_pair(ds, sub, "pregabalin").severity == "moderate"
+
+
+def test_d_ketamine_cannabis_via_cns_depressant_rule(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "ketamine", "cannabis").severity == "moderate"
+    assert ix.for_pair(ds, "esketamine", "cannabis").severity == "moderate"
+
+
+def test_d_paroxetine_qt_milder_than_its_contraindications(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "paroxetine", "qt-prolonging").severity == "moderate"
+    # thioridazine keeps the label's contraindication (its own rule)
+    assert ix.for_pair(ds, "paroxetine", "thioridazine").severity == "contraindicated"
+
+
+def test_d_auvelity_warfarin_moderate(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "dextromethorphan-bupropion", "warfarin").severity == "moderate"
