@@ -123,6 +123,10 @@ class InteractionData(NamedTuple):
     cycles: tuple[tuple[str, ...], ...] = ()
     cited_ids: frozenset[str] = frozenset()  # every source id cited
     rule_subs: tuple[str, ...] = ()  # ids the rules name that are not partners (substances, or unknown)
+    # how many rules name each id (from the cache; None when built from the files, where
+    # len(by_id[id]) is as cheap): a pair reads only the rules of its smaller side without
+    # loading the larger side's list first
+    rule_counts: Mapping[str, int] | None = None
 
 
 class Cell(NamedTuple):
