@@ -20,7 +20,7 @@ SOURCES: dict[str, dict[str, Any]] = tomllib.loads((BUNDLED / "sources.toml").re
 # A label locator: "section 5.1", "sections 1 and 9.1", "section 6.1, Table 4", "Table 2",
 # "boxed warning", "Highlights (initial US approval); section 1"; an SmPC's "section 4.3".
 LABEL_PART = (
-    r"(sections? \d+(\.\d+)*( (and|to) \d+(\.\d+)*)?( \([^)]*\))?(, Table \d+)?"
+    r"(sections? \d+(\.\d+)*(, \d+(\.\d+)*)*( (and|to) \d+(\.\d+)*)?( \([^)]*\))?(, Table \d+)?"
     r"|Table \d+|boxed warning|Highlights( \([^)]*\))?)"
 )
 LABEL_LOCATOR = re.compile(rf"^{LABEL_PART}(; {LABEL_PART})*$")
@@ -91,6 +91,7 @@ def test_locators_look_like_section_table_or_schedule_references(kind: str) -> N
         ("boxed warning; section 5.1", True),
         ("Highlights (initial US approval); sections 1 and 9.1", True),
         ("section 1 (Limitations of Use)", True),
+        ("sections 5.7, 5.8, 5.10 and 5.12", True),
         ("see the label", False),
         ("p. 12", False),
         ("", False),
