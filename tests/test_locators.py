@@ -5,15 +5,17 @@ highlights, and every locator on a rule at a schedule, paragraph, section or pag
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import BUNDLED
+from .conftest import BUNDLED, Run
 
 SOURCES: dict[str, dict[str, Any]] = tomllib.loads((BUNDLED / "sources.toml").read_text("utf-8"))
 
@@ -99,3 +101,35 @@ def test_locators_look_like_section_table_or_schedule_references(kind: str) -> N
 )
 def test_label_locator_pattern(loc: str, ok: bool) -> None:
     assert bool(LABEL_LOCATOR.match(loc)) is ok
+
+
+# ----------------------------------------------------------------------------- interaction rules
+
+
+def test_label_interaction_rules_carry_a_locator_in_json_and_full(run: Run) -> None:
+    code, out, _ = run("interactions", "sertraline", "phenelzine", "--format", "json")
+    assert code == 0
+    rules = [r for p in json.loads(out)["pairs"] for r in p["rules"]]
+    maoi = next(r for r in rules if r["a"] == "sertraline" and r["b"] == "maoi")
+    assert maoi["locator"] == "section 4" and maoi["sources"][0] == "fda-zoloft-label-2023-08"
+    assert all("locator" in r for r in rules)
+    code, out, _ = run("interactions", "sertraline", "phenelzine", "--full", "--format", "plain")
+    assert re.search(r"\(see section 4 in \[\d+\]\)", " ".join(out.split()))
+
+
+def test_rule_locators_on_labels_look_like_section_references() -> None:
+    rules = tomllib.loads((BUNDLED / "interactions.toml").read_text("utf-8"))["rule"]
+    located = [r for r in rules if r.get("locator")]
+    assert len(located) >= 45
+    for r in located:
+        assert SOURCES[r["sources"][0]]["kind"] == "label", r
+        assert LABEL_LOCATOR.match(r["locator"]), r
+
+
+def test_data_validate_limits_a_rule_locator_to_80_characters(run: Run, data_copy: Path) -> None:
+    rules = data_copy / "interactions.toml"
+    text = rules.read_text("utf-8")
+    assert 'locator = "section 4"' in text
+    rules.write_text(text.replace('locator = "section 4"', f'locator = "{"x" * 81}"', 1), "utf-8")
+    code, out, err = run("data", "validate", str(data_copy))
+    assert code != 0 and "locator" in out + err

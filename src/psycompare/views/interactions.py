@@ -15,8 +15,9 @@ from psycompare.store.interactions import (
     InteractionData,
     Pair,
     Partner,
+    Rule,
 )
-from psycompare.views.base import Block, Footnotes, Row, View, iso, source_json, words
+from psycompare.views.base import Block, Footnotes, Row, View, iso, marker, source_json, words
 
 if TYPE_CHECKING:
     from psycompare.model import Source
@@ -76,6 +77,7 @@ def hit_json(data: InteractionData, hit: Hit, layered: bool) -> dict[str, Any]:
         "evidence": r.evidence,
         "management": r.management,
         "sources": list(r.sources),
+        "locator": r.locator,
         "as_of": iso(r.as_of or data.reviewed),
     }
     if layered:
@@ -105,6 +107,14 @@ def _what(data: InteractionData, p: Pair) -> str:
         what += f" (via {' and '.join(groups)})"
     more = len(p.hits) - 1
     return what + (f"; +{more} more rule{'s' if more > 1 else ''}" if more else "")
+
+
+def _locate(nums: _Numbers, r: Rule) -> str:
+    """``see section 7.1 in [3]``: where in its first-listed source the rule is stated."""
+    if not r.locator or not r.sources:
+        return ""
+    first = nums.cite(r.sources[:1])
+    return f"see {r.locator} in {marker(first)}" if first else f"see {r.locator}"
 
 
 def _todo(p: Pair) -> str:
@@ -141,6 +151,7 @@ def _detail_blocks(data: InteractionData, nums: _Numbers, found: list[Pair], lay
                     nums.cite(r.sources),
                     r.as_of if r.as_of and r.as_of != data.reviewed else None,
                     r.origin if layered and r.origin != BUNDLED else "",
+                    locator=_locate(nums, r),
                 )
             )
         blocks.append(
