@@ -59,6 +59,7 @@ class Rule(NamedTuple):
     grading_note: str = ""  # why the severity is below what its words suggest (validator exemption)
     short: str = ""  # what happens, at a glance (<= 60 characters); else the effect in words
     action: str = ""  # what to do, at a glance (<= 60 characters); else the scale's action
+    locator: str = ""  # where in the first-listed source: "section 7.1", "Table 5"
 
 
 class Hit(NamedTuple):

@@ -62,6 +62,7 @@ RULE_FIELDS = (
     Field("grading_note", "text", required=False),
     Field("short", "text", required=False),
     Field("action", "text", required=False),
+    Field("locator", "str", required=False, limit=80),
     SRC,
     AS_OF,
 )

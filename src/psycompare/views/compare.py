@@ -209,8 +209,9 @@ def items_for(
         return [Item(sub.class_.text, sub.class_.sources, sub.class_.as_of, locator=sub.class_.locator)]
     if key == "mechanism":
         m = sub.mechanism
-        if short and m.short:  # "How it works": the short form, citing the first source
-            return [Item(m.short, m.sources[:1], m.as_of, locator=m.locator)]
+        if short and m.short:  # "How it works": the short form, citing the first source; the
+            # summary leaves the locator to --full, like its other short forms (one screen, 80x24)
+            return [Item(m.short, m.sources[:1], m.as_of)]
         return [Item(m.text, m.sources, m.as_of, locator=m.locator)]
     if key == "effects":
         if short and sub.effects and all(f.short for f in sub.effects):

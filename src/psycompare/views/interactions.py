@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from psycompare.interaction_model import NO_RECORD, SEVERITIES, Hit, InteractionData, Pair, Partner
+from psycompare.interaction_model import NO_RECORD, SEVERITIES, Hit, InteractionData, Pair, Partner, Rule
 from psycompare.query.interactions import HIGH_RISK
 from psycompare.schema.interactions import ACTIONS, LEGEND
 from psycompare.store.dataset import BUNDLED
-from psycompare.views.base import Block, Citations, Row, View, iso, source_json, words
+from psycompare.views.base import Block, Citations, Row, View, iso, marker, source_json, words
 
 if TYPE_CHECKING:
     from psycompare.store.dataset import Dataset
@@ -46,6 +46,7 @@ def hit_json(data: InteractionData, hit: Hit, layered: bool) -> dict[str, Any]:
         "evidence": r.evidence,
         "management": r.management,
         "sources": list(r.sources),
+        "locator": r.locator,
         "as_of": iso(r.as_of or data.reviewed),
     }
     if layered:
@@ -75,6 +76,14 @@ def _what(data: InteractionData, p: Pair) -> str:
         what += f" (via {' and '.join(groups)})"
     more = len(p.hits) - 1
     return what + (f"; +{more} more rule{'s' if more > 1 else ''}" if more else "")
+
+
+def _locate(nums: Citations, r: Rule) -> str:
+    """``see section 7.1 in [3]``: where in its first-listed source the rule is stated."""
+    if not r.locator or not r.sources:
+        return ""
+    first = nums.cite(r.sources[:1])
+    return f"see {r.locator} in {marker(first)}" if first else f"see {r.locator}"
 
 
 def _todo(p: Pair) -> str:
@@ -111,6 +120,7 @@ def _detail_blocks(data: InteractionData, nums: Citations, found: list[Pair], la
                     nums.cite(r.sources),
                     r.as_of if r.as_of and r.as_of != data.reviewed else None,
                     r.origin if layered and r.origin != BUNDLED else "",
+                    locator=_locate(nums, r),
                 )
             )
         blocks.append(
