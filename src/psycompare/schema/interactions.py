@@ -1,9 +1,7 @@
-"""What partners.toml and interactions.toml may say: their fields, the words of the scale, and
-the severity a rule's own words set as its floor (`data validate` enforces it)."""
+"""What partners.toml and interactions.toml may say: their fields and the words of the scale
+(the floor a rule's own words set is checked in `store.ix_validate.severity_floor`)."""
 
 from __future__ import annotations
-
-import re
 
 from psycompare.interaction_model import RANK, SEVERITIES
 from psycompare.schema.fields import AS_OF, SRC, Field
@@ -67,28 +65,3 @@ RULE_FIELDS = (
     AS_OF,
 )
 SECTIONS = {"class": "class", "drug": "drug", "substance": "substance", "property": "property"}
-
-
-# What a rule's own words imply about its severity. A mention preceded by a negation
-# ("no seizures were reported", "not contraindicated") does not count.
-_FLOORS = (
-    (re.compile(r"do not co-?administer|contraindicat", re.I), "contraindicated"),
-    (
-        re.compile(
-            r"\bdeaths?\b|\bdied\b|\bfatal|serotonin (?:toxicity|syndrome)|seizures?\b|"
-            r"hypertensive crisis|hypertensive crises|respiratory depression",
-            re.I,
-        ),
-        "major",
-    ),
-)
-_NEGATION = re.compile(r"\b(?:no|not|without|never|nor|none)\b[^.;]{0,40}$", re.I)
-
-
-def severity_floor(text: str) -> tuple[str, str] | None:
-    """The lowest severity a rule's words allow, and the words that set it (None: no floor)."""
-    for pattern, floor in _FLOORS:
-        for m in pattern.finditer(text):
-            if not _NEGATION.search(text[: m.start()]):
-                return floor, m.group(0)
-    return None

@@ -4,6 +4,7 @@ sources, class depth, names that clash with a substance's, and the severity scal
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from psycompare.errors import Problem
@@ -182,10 +183,34 @@ def _name_clashes(
 # the severity scale, enforced
 
 
+# What a rule's own words imply about its severity. A mention preceded by a negation
+# ("no seizures were reported", "not contraindicated") does not count.
+_FLOORS = (
+    (re.compile(r"do not co-?administer|contraindicat", re.I), "contraindicated"),
+    (
+        re.compile(
+            r"\bdeaths?\b|\bdied\b|\bfatal|serotonin (?:toxicity|syndrome)|seizures?\b|"
+            r"hypertensive crisis|hypertensive crises|respiratory depression",
+            re.I,
+        ),
+        "major",
+    ),
+)
+_NEGATION = re.compile(r"\b(?:no|not|without|never|nor|none)\b[^.;]{0,40}$", re.I)
+
+
+def severity_floor(text: str) -> tuple[str, str] | None:
+    """The lowest severity a rule's words allow, and the words that set it (None: no floor)."""
+    for pattern, floor in _FLOORS:
+        for m in pattern.finditer(text):
+            if not _NEGATION.search(text[: m.start()]):
+                return floor, m.group(0)
+    return None
+
+
 def grading_problems(data: InteractionData, file: str, loc: Locators) -> list[Problem]:
     """Rules graded below what their own words say, and substance or drug rules milder than a
     class or property rule they fall under (same partner, same effect)."""
-    from psycompare.schema import interactions as ixs
 
     out: list[Problem] = []
     root = os.path.dirname(file)
@@ -210,7 +235,7 @@ def grading_problems(data: InteractionData, file: str, loc: Locators) -> list[Pr
         if i is None or r.grading_note:
             continue
         if r.severity != "none":
-            floor = ixs.severity_floor(f"{r.text}. {r.management}")
+            floor = severity_floor(f"{r.text}. {r.management}")
             if floor is not None and RANK[r.severity] < RANK[floor[0]]:
                 flag(
                     i,
