@@ -72,7 +72,8 @@ class Hit(NamedTuple):
 
 
 class Pair(NamedTuple):
-    """The answer for two partners: most severe first."""
+    """The answer for two partners: the rules that fired, most severe first (`query.pair`
+    sorts them so; a pair is read many times, so its severity is the first hit's)."""
 
     a: Partner
     b: Partner
@@ -81,9 +82,7 @@ class Pair(NamedTuple):
     @property
     def severity(self) -> str | None:
         """The highest severity of the rules that fired, "none" if all say none, None if no rule."""
-        if not self.hits:
-            return None
-        return max((h.rule.severity for h in self.hits), key=RANK.__getitem__)
+        return self.hits[0].rule.severity if self.hits else None
 
     @property
     def status(self) -> str:
