@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from psycompare.store import cache as sealed
 from psycompare.store import index
 from psycompare.store.dataset import Dataset, default_cache_dir
 
@@ -424,8 +425,8 @@ def test_parsed_interaction_files_are_cached_by_content(tmp_path: Path, monkeypa
     (blob,) = cache.glob("parsed-*.bin")
     assert blob.stat().st_mode & 0o777 == 0o600
     calls: list[str] = []
-    real = index.read_toml
-    monkeypatch.setattr(index, "read_toml", lambda p: calls.append(p) or real(p))
+    real = sealed.read_toml  # read_toml_cached lives in store/cache.py (index re-exports it)
+    monkeypatch.setattr(sealed, "read_toml", lambda p: calls.append(p) or real(p))
     assert index.read_toml_cached(str(src), str(cache))[0] == first[0] and calls == []  # served from the cache
     # same size, same mtime, other bytes: the content key sees it
     st = src.stat()
