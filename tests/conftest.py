@@ -18,9 +18,30 @@ from psycompare.store.dataset import bundled_dir
 BUNDLED = bundled_dir()
 
 
+@pytest.fixture(scope="session")
+def _warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder warmed once for the bundled data: index, parsed files, checked rules.
+
+    Each test gets a private copy of it, so a test starts as a user's second call does
+    instead of re-parsing every bundled file (0.2 s a test, about 1,000 tests). The cache
+    never changes an answer (store/index.py); the cold path is tested by the `cold_cache`
+    tests and the golden corpus.
+    """
+    where = tmp_path_factory.mktemp("warm-cache")
+    env = {"PSYCOMPARE_CACHE_DIR": str(where), "PSYCOMPARE_DATA": None, "PSYCOMPARE_DEBUG": None}
+    for args in (["list"], ["show", "mdma"], ["interactions", "mdma", "sertraline"], ["interactions", "--coverage"]):
+        cli(args, env)
+    return where
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PSYCOMPARE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    cache = tmp_path_factory.mktemp("cache")
+    if request.node.get_closest_marker("cold_cache") is None:
+        shutil.copytree(request.getfixturevalue("_warm_cache"), cache, dirs_exist_ok=True)
+    monkeypatch.setenv("PSYCOMPARE_CACHE_DIR", str(cache))
     monkeypatch.delenv("PSYCOMPARE_DATA", raising=False)
     monkeypatch.delenv("PSYCOMPARE_DEBUG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -27,6 +27,8 @@ from psycompare.store.dataset import Dataset, default_cache_dir
 
 from .conftest import Run, make_dir
 
+pytestmark = pytest.mark.cold_cache  # these tests watch the cache folder from empty
+
 DAY_NS = 86400 * 1_000_000_000
 
 
