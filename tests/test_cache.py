@@ -307,6 +307,7 @@ def test_finding_17_odd_file_and_folder_names_and_local_times_with_the_cache_on(
     assert Dataset([root]).get("ketamine").id == "ketamine"
 
 
+@pytest.mark.slow  # starts psycompare as a process
 def test_finding_23_interrupted_cache_writes_leave_no_temporary_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock_ahead: None
 ) -> None:
@@ -341,6 +342,7 @@ def test_finding_23_interrupted_cache_writes_leave_no_temporary_files(
         assert list(folder.iterdir()) == []
 
 
+@pytest.mark.slow  # starts psycompare as a process
 def test_finding_23_temporary_files_of_dead_writers_are_swept(clock_ahead: None) -> None:
     folder = cache_dir()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])

@@ -96,6 +96,7 @@ def _first_screen_holds_the_answer(screen: list[str]) -> None:
             assert needle in text, f"{row}: {needle!r} not on the first screen:\n{text}"
 
 
+@pytest.mark.slow  # a process on a pseudo-terminal
 @pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
 def test_first_screen_at_80x24_answers_the_four_questions(tmp_path: Path) -> None:
     """A pager that shows exactly one screen (rows - 1 lines, as less does) stands in for the reader."""
@@ -105,6 +106,7 @@ def test_first_screen_at_80x24_answers_the_four_questions(tmp_path: Path) -> Non
     _first_screen_holds_the_answer(screen)
 
 
+@pytest.mark.slow  # a process on a pseudo-terminal
 @pytest.mark.skipif(EXE is None or shutil.which("less") is None, reason="needs the installed command and less")
 def test_first_screen_through_real_less(tmp_path: Path) -> None:
     out = run_in_pty([EXE, "compare", "ketamine", "mdma"], _env(tmp_path), keys=b"q")
@@ -127,12 +129,14 @@ def test_no_pager_and_short_output_print_straight(tmp_path: Path) -> None:
     assert marker.exists() and "Top concerns" in marker.read_text()
 
 
+@pytest.mark.slow  # a process on a pseudo-terminal
 @pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
 def test_missing_pager_prints_instead(tmp_path: Path) -> None:
     out = run_in_pty([EXE, "compare", "ketamine", "mdma"], _env(tmp_path, PSYCOMPARE_PAGER="no-such-pager-here"))
     assert "Key evidence" in out and "Top concerns" in out
 
 
+@pytest.mark.slow  # starts psycompare as a process
 @pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
 def test_never_pages_into_a_pipe(tmp_path: Path) -> None:
     marker = tmp_path / "paged"
