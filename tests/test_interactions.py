@@ -10,15 +10,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from psycompare.cli.fastpath import parse
-from psycompare.cli.typer_app import app
 from psycompare.query import interactions as ix
 from psycompare.store.dataset import Dataset
 from psycompare.store.validate import validate_dirs
 
-from .conftest import BUNDLED, MINIMAL_SOURCES, Run
+from .conftest import BUNDLED, MINIMAL_SOURCES, Run, cli
 from .test_fastpath import call, modules_after
 
 FORMATS = ["table", "plain", "json", "csv", "markdown", "toml"]
@@ -179,8 +177,8 @@ def test_api_for_compare_and_show() -> None:
 @pytest.mark.parametrize(
     "args", [["interactions", "mdma", "nardil", "ketamine"], ["interactions", "--coverage"]], ids=" ".join
 )
-def test_every_format(runner: CliRunner, args: list[str], fmt: str) -> None:
-    result = runner.invoke(app, [*args, "--format", fmt])
+def test_every_format(args: list[str], fmt: str) -> None:
+    result = cli([*args, "--format", fmt])
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.strip() and "\x1b[" not in out
