@@ -236,10 +236,19 @@ def test_d_sertraline_cyp3a4_and_bupropion(ds: Dataset) -> None:
     assert ix.for_pair(ds, "sertraline", "bupropion").severity == "major"
 
 
-@pytest.mark.parametrize("sub", ["sertraline", "paroxetine", "dextromethorphan-bupropion"])
+@pytest.mark.parametrize("sub", ["sertraline", "paroxetine"])
 def test_d_gabapentinoids_antidepressants_moderate(ds: Dataset, sub: str) -> None:
     assert ix.for_pair(ds, sub, "gabapentinoids").severity == "moderate"
     assert ix.for_pair(ds, sub, "pregabalin").severity == "moderate"
+
+
+def test_e_auvelity_gabapentinoids_major_via_bupropion_seizure_rule(ds: Dataset) -> None:
+    # round E: gabapentinoids are CNS depressants (FDA 2019), so the bupropion x CNS-depressant
+    # seizure rule (major) now fires for Auvelity; round D's moderate rule still fires beneath it
+    for partner in ("gabapentinoids", "pregabalin", "gabapentin"):
+        pair = ix.for_pair(ds, "dextromethorphan-bupropion", partner)
+        assert pair.severity == "major"
+        assert "moderate" in {h.rule.severity for h in pair.hits}
 
 
 def test_d_ketamine_cannabis_via_cns_depressant_rule(ds: Dataset) -> None:
@@ -255,3 +264,23 @@ def test_d_paroxetine_qt_milder_than_its_contraindications(ds: Dataset) -> None:
 
 def test_d_auvelity_warfarin_moderate(ds: Dataset) -> None:
     assert ix.for_pair(ds, "dextromethorphan-bupropion", "warfarin").severity == "moderate"
+
+
+@pytest.mark.parametrize(
+    ("sub", "severity"),
+    [
+        ("lsd", "minor"),
+        ("psilocybin", "minor"),
+        ("mescaline", "minor"),
+        ("dmt", "minor"),
+        ("5-meo-dmt", "minor"),
+        ("mdma", "moderate"),
+        ("methylone", "moderate"),
+        ("ibogaine", "major"),
+    ],
+)
+def test_e_gabapentinoids_via_cns_depressant_property(ds: Dataset, sub: str, severity: str) -> None:
+    # round E: class.gabapentinoids has the cns-depressants property (FDA 2019 safety
+    # communication), so the substances' CNS-depressant rules decide their gabapentinoid cells
+    for partner in ("gabapentinoids", "gabapentin", "pregabalin"):
+        assert ix.for_pair(ds, sub, partner).severity == severity
