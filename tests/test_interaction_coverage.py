@@ -284,3 +284,20 @@ def test_e_gabapentinoids_via_cns_depressant_property(ds: Dataset, sub: str, sev
     # communication), so the substances' CNS-depressant rules decide their gabapentinoid cells
     for partner in ("gabapentinoids", "gabapentin", "pregabalin"):
         assert ix.for_pair(ds, sub, partner).severity == severity
+
+
+def test_e_sertraline_cyp2d6_inhibitors_minor_but_ssri_rules_win(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "sertraline", "cyp2d6-inhibitors").severity == "minor"
+    assert ix.for_pair(ds, "sertraline", "quinidine").severity == "minor"
+    # fluoxetine is an SSRI as well: the serotonin-syndrome rule stays the answer
+    assert ix.for_pair(ds, "sertraline", "fluoxetine").severity == "major"
+
+
+def test_e_methylone_cyp_rules(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "methylone", "cyp2d6-inhibitors").severity == "moderate"
+    assert ix.for_pair(ds, "methylone", "bupropion").severity == "moderate"  # via its CYP2D6 property
+    assert ix.for_pair(ds, "methylone", "quinidine").severity == "moderate"
+    assert ix.for_pair(ds, "methylone", "cyp3a4-inhibitors").severity == "minor"
+    assert ix.for_pair(ds, "methylone", "cyp3a4-inducers").severity == "minor"
+    # MDMA keeps its stricter, study-based CYP2D6 rule
+    assert ix.for_pair(ds, "mdma", "cyp2d6-inhibitors").severity == "major"
