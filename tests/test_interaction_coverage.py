@@ -301,3 +301,20 @@ def test_e_methylone_cyp_rules(ds: Dataset) -> None:
     assert ix.for_pair(ds, "methylone", "cyp3a4-inducers").severity == "minor"
     # MDMA keeps its stricter, study-based CYP2D6 rule
     assert ix.for_pair(ds, "mdma", "cyp2d6-inhibitors").severity == "major"
+
+
+def test_e_ibogaine_cyp3a4_rules(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "ibogaine", "cyp3a4-inhibitors").severity == "moderate"
+    assert ix.for_pair(ds, "ibogaine", "ketoconazole").severity == "moderate"
+    assert ix.for_pair(ds, "ibogaine", "cyp3a4-inducers").severity == "minor"
+    # CYP2D6 inhibitors keep the stricter QT rule
+    assert ix.for_pair(ds, "ibogaine", "quinidine").severity == "major"
+
+
+@pytest.mark.parametrize(
+    ("sub", "severity"),
+    [("esketamine", "minor"), ("dmt", "minor"), ("5-meo-dmt", "minor"), ("methylone", "moderate")],
+)
+def test_e_antiretrovirals(ds: Dataset, sub: str, severity: str) -> None:
+    assert ix.for_pair(ds, sub, "antiretrovirals").severity == severity
+
