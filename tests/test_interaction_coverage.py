@@ -317,4 +317,3 @@ def test_e_ibogaine_cyp3a4_rules(ds: Dataset) -> None:
 )
 def test_e_antiretrovirals(ds: Dataset, sub: str, severity: str) -> None:
     assert ix.for_pair(ds, sub, "antiretrovirals").severity == severity
-
