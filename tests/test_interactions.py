@@ -143,6 +143,9 @@ def test_coverage_matrix_and_gaps(run: Run) -> None:
     # issue 12 point 4: the reviewed share only grows (76 of 325 on 2026-11-21; the SSRI + amphetamine
     # label rule applies to amphetamines only, not to every stimulant)
     assert data["covered"] >= 258  # coverage round B (cellsb), 2026-12-05; was 115
+    # issue 18: at least 90% of cells decided, and no undecided cell in a high-risk class
+    assert data["covered"] >= 0.9 * data["total"], (data["covered"], data["total"])
+    assert data["high_risk_gaps"] == []
     assert cells[("lsd", "mescaline")] == "minor"  # cross-tolerance (Wolbach et al. 1962)
     assert cells[("paroxetine", "sertraline")] == "major"  # another SSRI, from both labels
     assert cells[("dextromethorphan-bupropion", "maoi")] == "contraindicated"
