@@ -445,3 +445,15 @@ def test_parsed_interaction_files_are_cached_by_content(tmp_path: Path, monkeypa
     # a cache file others can write is never read
     blob.chmod(0o666)
     assert index.read_toml_cached(str(src), str(cache))[0]["reviewed"].day == 22 and len(calls) == 3
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40))
+def test_cache_uri_path_quotes_as_urllib_does(name: str) -> None:
+    """The SQLite URI of a cache file is percent-encoded exactly as urllib's quote(safe="/")
+    would (store/cache.py writes its own, so a cached call never imports urllib)."""
+    from urllib.parse import quote
+
+    from psycompare.store.cache import _uri_path
+
+    path = "/tmp/" + name
+    assert _uri_path(path) == quote(os.path.abspath(path), safe="/")

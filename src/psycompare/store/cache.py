@@ -206,10 +206,14 @@ def _fds_on(proc: str, st: os.stat_result) -> set[str]:
     return out
 
 
-def _uri_path(path: str) -> str:
-    from urllib.parse import quote
+_URI_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/")
 
-    return quote(os.path.abspath(path), safe="/")
+
+def _uri_path(path: str) -> str:
+    """The path for a ``file:`` URI, percent-encoded byte by byte as urllib's quote(safe="/")
+    does (urllib.parse imports ipaddress: about 2.5 ms of every cached call)."""
+    raw = os.fsencode(os.path.abspath(path))
+    return "".join(chr(b) if b in _URI_SAFE else f"%{b:02X}" for b in raw)
 
 
 def _owned(st: os.stat_result) -> bool:
