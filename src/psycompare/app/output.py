@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING
 
 from psycompare.encoding import fit_encoding
-from psycompare.errors import StdoutClosed, UsageError, WriteError
+from psycompare.errors import StdoutClosed, UsageError, WriteError, unknown_choice
 from psycompare.render.formats import DISCLAIMER, FORMATS
 
 if TYPE_CHECKING:  # error lines are written through this module: keep it light
@@ -41,7 +41,7 @@ class Output:
         self.stderr = stderr or sys.stderr  # None when stderr is closed: notes are then dropped
         self.tty = _isatty(self.stdout)
         if fmt is not None and fmt not in FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
+            raise unknown_choice("--format value", fmt, FORMATS)
         self.format = fmt or ("table" if self.tty else "plain")
         env = os.environ
         dumb = env.get("TERM") == "dumb"

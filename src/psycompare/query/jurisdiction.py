@@ -17,7 +17,7 @@ NAMES: dict[str, str] = {
     "CN": "China",
     "INTL": "UN conventions",
 }
-_US_STATES = (
+US_STATES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR "
     "PA RI SC SD TN TX UT VT VA WA WV WI WY"
 ).split()
@@ -37,7 +37,7 @@ def normalise(code: str, extra: tuple[str, ...] = ()) -> str | None:
     if c in NAMES or c in extra:
         return c
     country, dash, sub = c.partition("-")
-    if dash and country == "US" and sub in _US_STATES:
+    if dash and country == "US" and sub in US_STATES:
         return c
     return None
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from psycompare import model
-from psycompare.errors import PsycompareError, UsageError
+from psycompare.errors import PsycompareError, UsageError, unknown_choice
 from psycompare.query.jurisdiction import fallback_note, national
 from psycompare.views.base import (
     Block,
@@ -36,7 +36,7 @@ def approval_state(value: str) -> str:
     """`--approval`: one of the schema's approval states (any case, `_` for `-`)."""
     state = value.strip().lower().replace("_", "-").replace(" ", "-")
     if state not in model.APPROVAL_STATES:
-        raise UsageError(f"unknown approval state {value[:30]!r}; use one of: {', '.join(model.APPROVAL_STATES)}")
+        raise unknown_choice("approval state", value, model.APPROVAL_STATES, key=state)
     return state
 
 
