@@ -82,7 +82,8 @@ class Output:
         except OSError as exc:  # a full disk, an I/O error: the user's problem, not a bug
             raise WriteError("output", exc, stdout=True) from exc
         if disclaimer and self.format in ("table", "plain"):
-            self.note(DISCLAIMER)
+            for line in wrap_words(DISCLAIMER, self._stderr_width()):
+                self.note(line)
         for line in self.notes() if self.notes is not None else ():
             self.note(line)
         if self.format in ("table", "plain"):
@@ -169,9 +170,35 @@ class Output:
 
         return markdown.render(view)
 
+    def _stderr_width(self) -> int | None:
+        """COLUMNS, else the width of the terminal stderr writes to; None when it is not one."""
+        found = _columns()
+        if found is not None:
+            return found
+        try:
+            return os.get_terminal_size(self.stderr.fileno()).columns if self.stderr.isatty() else None
+        except (OSError, ValueError, AttributeError):
+            return None
+
     def note(self, text: str) -> None:
         """A line for people on stderr (never mixed into stdout)."""
         write_err(self.stderr, text)
+
+
+def wrap_words(text: str, width: int | None) -> list[str]:
+    """Lines of at most ``width`` characters, broken between words (a longer word stays whole);
+    one line when there is no width."""
+    if not width or len(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line]
 
 
 def today() -> date:

@@ -225,8 +225,9 @@ def footnote_lines(notes: list[Footnotes], width: int | None = None) -> list[str
 def render(view: View, width: int = 100) -> str:
     out: list[str] = []
     for block in view.blocks:
-        out.append(block.title)
-        out.append("=" * min(len(block.title), width))
+        title = _wrap(block.title, width, "", "") if len(block.title) > width else [block.title]
+        out.extend(title)  # wrapped at a word, and underlined as long as its longest line (audit Low list)
+        out.append("=" * max(len(line) for line in title))
         if block.one_line:
             from psycompare.render import fit
 
