@@ -47,6 +47,21 @@ def known(extra: tuple[str, ...] = ()) -> list[str]:
     return [*NAMES, *sorted(set(extra) - set(NAMES))]
 
 
+def order(code: str, wanted: str | None = None) -> tuple[int, bool, str]:
+    """Sort key for showing jurisdictions: the order asked for (`-j GB,US`), else the order
+    of `NAMES` (US, CA, GB, EU, AU, NZ, CH, DE, ...; codes only the data knows just before
+    INTL), a subdivision right after its country (US, US-CO, US-OR, CA)."""
+    upper = code.upper()
+    country = national(upper) or upper
+    asked = [w for w in (wanted or "").upper().split(",") if w]
+    for i, w in enumerate(asked):
+        if upper == w or upper.startswith(w + "-") or country == w:
+            return (i, upper != w and upper != country, upper)
+    names = list(NAMES)
+    rank = 2 * names.index(country) if country in names else 2 * names.index("INTL") - 1
+    return (len(asked) + rank, upper != country, upper)
+
+
 def national(code: str) -> str | None:
     """The country a subdivision belongs to (`US-CO` -> `US`), None for a country itself."""
     if "," in code:  # several codes: each answers for itself
