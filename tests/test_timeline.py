@@ -330,3 +330,12 @@ def test_changelog_names_the_current_dataset_version() -> None:
     info = Dataset().info()
     assert info is not None
     assert f"## {info.version}" in (BUNDLED / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_compare_as_of_leaves_out_evidence_published_later(run: Run) -> None:
+    """Audit 2026-12-04 UX Low list: `compare --as-of` showed trials published after the date."""
+    before = run("compare", "esketamine", "mdma", "--as-of", "2019-01-01", "--fields", "evidence", "-f", "csv")[1]
+    assert "no key trial published by 2019-01-01 (1 later)" in before and "MAPP2" not in before
+    after = run("compare", "esketamine", "mdma", "--as-of", "2024-01-01", "--fields", "evidence", "-f", "csv")[1]
+    assert "MAPP2" in after and "TRANSFORM-2" in after
+    assert "MAPP2" in run("compare", "esketamine", "mdma", "--fields", "evidence", "-f", "csv")[1]
