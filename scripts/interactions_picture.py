@@ -13,8 +13,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from psycompare.query import interactions as ix
 from psycompare.render import table
-from psycompare.store import interactions as ix
 from psycompare.store.dataset import Dataset
 from psycompare.views import interactions as iv
 

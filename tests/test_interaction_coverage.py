@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from psycompare.store import interactions as ix
+from psycompare.query import interactions as ix
 from psycompare.store.dataset import Dataset
 
 

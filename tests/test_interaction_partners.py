@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from psycompare.store import interactions as ix
+from psycompare.query import interactions as ix
 from psycompare.store.dataset import Dataset
 from psycompare.store.index import normalize
 
@@ -154,7 +154,7 @@ def test_a_property_rule_reaches_every_member_and_says_how(run: Run) -> None:
     ds = Dataset()
     data = ix.load(ds)
     nardil = ix.resolve(ds, data, "Nardil")
-    serotonergic = [sid for sid in ds.ids() if "serotonergic" in ix._expand(data, ix.substance_partner(ds, data, sid))]
+    serotonergic = [sid for sid in ds.ids() if "serotonergic" in ix.expand(data, ix.substance_partner(ds, data, sid))]
     assert {"mdma", "methylone", "sertraline", "paroxetine", "dextromethorphan-bupropion", "ibogaine"} <= set(
         serotonergic
     )
@@ -172,7 +172,7 @@ def test_audit_row_9_fluoxetine_and_bupropion_are_strong_cyp2d6_inhibitors() -> 
     ds = Dataset()
     data = ix.load(ds)
     for name in ("fluoxetine", "Prozac", "bupropion", "Wellbutrin", "paroxetine", "quinidine"):
-        assert "cyp2d6-inhibitors" in ix._expand(data, ix.resolve(ds, data, name)), name
+        assert "cyp2d6-inhibitors" in ix.expand(data, ix.resolve(ds, data, name)), name
     # so the MDMA and Auvelity CYP2D6 rules now fire for fluoxetine
     for sub in ("mdma", "dextromethorphan-bupropion"):
         hits = ix.for_pair(ds, sub, "fluoxetine").hits

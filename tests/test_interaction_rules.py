@@ -8,7 +8,7 @@ import tomllib
 
 import pytest
 
-from psycompare.store import interactions as ix
+from psycompare.query import interactions as ix
 from psycompare.store.dataset import Dataset
 
 from .conftest import BUNDLED

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from psycompare.store import interactions as ix
+from psycompare.query import interactions as ix
 from psycompare.store.dataset import Dataset
 
 from .conftest import Run
@@ -154,7 +154,7 @@ def test_a_group_rule_reaches_every_member() -> None:
             if group is None or group.kind not in ("class", "property") or target is None:
                 continue
             for m in members:
-                if m.id != target.id and side in ix._expand(_DATA, m):
+                if m.id != target.id and side in ix.expand(_DATA, m):
                     assert rule in {h.rule for h in ix.pair(_DATA, m, target).hits}, (m.id, rule.a, rule.b)
                     checked += 1
     assert checked > 20

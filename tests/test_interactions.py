@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from psycompare.cli.fastpath import parse
 from psycompare.cli.typer_app import app
-from psycompare.store import interactions as ix
+from psycompare.query import interactions as ix
 from psycompare.store.dataset import Dataset
 from psycompare.store.validate import validate_dirs
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from psycompare.store import interactions as ix
+from psycompare.query import interactions as ix
+from psycompare.store import interactions as ix_store
 from psycompare.store.dataset import Dataset
 from psycompare.store.validate import validate_dirs
 
@@ -240,7 +241,7 @@ def test_M8_the_checked_rules_are_cached_and_read_by_key(tmp_path: Path, monkeyp
     fresh = ix.load(ds)
     want = ix.pair(fresh, ix.resolve(ds, fresh, "mdma"), ix.resolve(ds, fresh, "d7"))
     (cache,) = Path(os.environ["PSYCOMPARE_CACHE_DIR"]).glob("interactions-*.sqlite")
-    ix._CACHE.clear()
+    ix_store._CACHE.clear()
     cached = ix.load(Dataset([d]))
     assert not isinstance(cached.rules, tuple)  # lazy, from the cache
     got = ix.pair(cached, ix.resolve(ds, cached, "mdma"), ix.resolve(ds, cached, "d7"))
@@ -254,6 +255,6 @@ def test_M8_the_checked_rules_are_cached_and_read_by_key(tmp_path: Path, monkeyp
     db.execute("UPDATE rules SET v = x'00000000ff' WHERE k = (SELECT max(k) FROM rules)")
     db.commit()
     db.close()
-    ix._CACHE.clear()
+    ix_store._CACHE.clear()
     damaged = ix.load(Dataset([d]))
     assert list(damaged.rules) == list(fresh.rules)

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from psycompare.errors import PsycompareError
-from psycompare.store import interactions as ix
+from psycompare.query import interactions as ix
+from psycompare.schema import interactions as ixs
 from psycompare.store.dataset import Dataset
 
 from .conftest import MINIMAL_RECORD, MINIMAL_SOURCES
@@ -55,7 +56,7 @@ rule = st.fixed_dictionaries(
         "severity": st.sampled_from(ix.SEVERITIES),
         "effect": st.sampled_from(["other", "serotonin-toxicity", "cns-depression"]),
         "text": st.just("overlay rule"),
-        "setting": st.sampled_from(ix.SETTINGS),
+        "setting": st.sampled_from(ixs.SETTINGS),
         "evidence": st.just("label"),
         "sources": st.just(["test-label"]),
     },

@@ -14,11 +14,11 @@ _PUBLIC = {
     "DataError": ("psycompare.errors", "DataError"),
     "NotFoundError": ("psycompare.errors", "NotFoundError"),
     "status_on": ("psycompare.query.history", "status_on"),
-    "for_pair": ("psycompare.store.interactions", "for_pair"),
+    "for_pair": ("psycompare.query.interactions", "for_pair"),
     # modules under their names from before the layer packages (README "Library use")
     "dataset": ("psycompare.store.dataset", None),
     "history": ("psycompare.query.history", None),
-    "interactions": ("psycompare.store.interactions", None),
+    "interactions": ("psycompare.query.interactions", None),
     "model": ("psycompare.model", None),
     "errors": ("psycompare.errors", None),
 }
@@ -50,7 +50,7 @@ _MOVED = {
     "loader": "store.files",
     "index": "store.index",
     "dataset": "store.dataset",
-    "interactions": "store.interactions",
+    "interactions": "query.interactions",
     "validate": "store.validate",
     "safe_write": "store.writer",
     "export": "store.export",

@@ -1,7 +1,5 @@
 """Exit codes and the domain errors the core raises (the CLI maps them to exit codes)."""
 
-from __future__ import annotations
-
 from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 

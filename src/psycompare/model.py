@@ -4,8 +4,6 @@ NamedTuples rather than dataclasses: building ~15 frozen dataclasses costs ~10 m
 at every start-up, NamedTuples well under 1 ms.
 """
 
-from __future__ import annotations
-
 from datetime import date as Date
 from typing import NamedTuple
 

@@ -350,7 +350,7 @@ def interactions(
     s: Session, names: Sequence[str] = (), coverage: bool = False, fmt: str | None = None, full: bool = False
 ) -> None:
     """Every pair among the names (or one name's recorded interactions), or the coverage matrix."""
-    from psycompare.store import interactions as ix
+    from psycompare.query import interactions as ix
     from psycompare.views import interactions as iv
 
     if coverage and names:

@@ -190,14 +190,11 @@ class Dataset:
         """Ids whose record names this CAS number, UNII or trial registry id (NCT...).
 
         A small lookup beside the name index: asked only when a name with a digit is
-        not found, it reads the records' identifier tables and trial registry ids.
+        not found, it reads the identifiers the index took from every record when it was built.
         """
         out: list[str] = []
         for idx in self.indexes if indexes is None else indexes:
-            for entry in idx.entries_unchecked():
-                raw, _, _ = idx.raw(entry.id)
-                if raw is not None and key in identifier_keys(raw) and entry.id not in out:
-                    out.append(entry.id)
+            out.extend(i for i in idx.identified(key) if i not in out)
         return out
 
     def suggest(self, key: str) -> list[str]:
@@ -339,6 +336,29 @@ class Dataset:
                 return found
         return None
 
+    def missing_sources(self, ids: Iterable[str]) -> set[str]:
+        """The ids no directory's sources.toml defines (a set check, no entry is built)."""
+        missing = set(ids)
+        for idx in self.indexes:
+            if not missing:
+                break
+            problems = idx.source_problems()
+            if problems:
+                raise DataError(problems)
+            missing -= idx.source_ids()
+        return missing
+
+    def name_of(self, sid: str) -> str | None:
+        """A record's name from the index (no record parsed; a later directory's wins), or None."""
+        from psycompare.text import bad_char
+
+        name = None
+        for idx in self.indexes:
+            entry = idx.entry(sid)
+            if entry is not None and entry.summary.get("name"):
+                name = entry.summary["name"]
+        return name if name and len(name) <= 200 and bad_char(name) is None else None
+
     def sources_of(self, sub: model.Substance) -> list[model.Source]:
         """The record's sources, in the order they are first cited (numbered from 1)."""
         out = []
@@ -418,21 +438,6 @@ def _bare(fact: Any) -> Any:
 
 def _same(old: Any, new: Any) -> bool:
     return old is not None and _bare(old) == _bare(new)
-
-
-def identifier_keys(raw: dict[str, Any]) -> set[str]:
-    """The lookup keys of a parsed record's CAS numbers, UNII and trial registry ids."""
-    found: list[Any] = []
-    ids = raw.get("identifiers")
-    if isinstance(ids, dict):
-        found += [ids.get("cas"), ids.get("unii")]
-        salts = ids.get("cas_salts")
-        found += salts if isinstance(salts, list) else []
-    trials = raw.get("trials")
-    for trial in trials if isinstance(trials, list) else []:
-        reg = trial.get("registry_ids") if isinstance(trial, dict) else None
-        found += reg if isinstance(reg, list) else []
-    return {normalize(v) for v in found if isinstance(v, str) and v.strip()}
 
 
 def iter_facts(sub: model.Substance) -> Iterable[tuple[str, Any]]:

@@ -30,8 +30,6 @@ matches its file; on any doubt the index is rebuilt from the files:
   the same directory is deleted only after 30 days without use.
 """
 
-from __future__ import annotations
-
 import marshal
 import os
 import time
@@ -45,7 +43,7 @@ from psycompare import __version__, model
 from psycompare.errors import Problem
 from psycompare.store.files import load_info, load_sources, read_toml
 
-INDEX_FORMAT = 10
+INDEX_FORMAT = 12
 RACY_NS = 2_000_000_000
 STALE_TMP_NS = 60 * 1_000_000_000  # a temp file of a dead writer older than this is litter
 ABANDONED_TMP_NS = 3600 * 1_000_000_000  # any temp file older than this is litter
@@ -229,6 +227,7 @@ class IndexData:
         "info",
         "info_problems",
         "dir_problems",
+        "identifiers",
     )
 
     def __init__(self, signature: tuple[Any, ...], now: int) -> None:
@@ -241,6 +240,7 @@ class IndexData:
         self.info: model.DatasetInfo | None = None
         self.info_problems: list[Problem] = []
         self.dir_problems: list[Problem] = []
+        self.identifiers: dict[str, list[str]] = {}  # CAS, UNII, trial id key -> record ids
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -372,6 +372,7 @@ class DirIndex:
         self._db: Any = None
         self._buckets = (1, 1)  # (name buckets, source buckets) of the open cache
         self._source_problems: list[Problem] | None = None
+        self._identifiers: dict[str, list[str]] | None = None
         self._seen: dict[str, Entry | None] = {}  # entries read from the open cache
         self._read: dict[tuple[str, int], dict[str, Any]] = {}  # checked buckets read from it
         self._dir_problems: list[Problem] | None = None
@@ -449,6 +450,7 @@ class DirIndex:
         self._db = None
         self._mem = None
         self._source_problems = None
+        self._identifiers = None
         self._dir_problems = None
         self._seen = {}
         self._read = {}
@@ -488,6 +490,8 @@ class DirIndex:
             else:
                 blob = None if _racy(st, data.now) else _blob(raw)
                 entry = Entry(file_id, name, st, _keys(raw, file_id), _summary(raw, file_id), blob)
+                for key in sorted(identifier_keys(raw)):
+                    data.identifiers.setdefault(key, []).append(file_id)
             data.entries[file_id] = entry
             for key in entry.keys:
                 data.keys.setdefault(key, []).append(file_id)
@@ -609,6 +613,9 @@ class DirIndex:
 
     def _unchanged(self, files: Iterable[tuple[str, Stat]]) -> bool:
         """True when every (file name, stat key) still matches its file in substances/."""
+        files = list(files)
+        if not files:  # nothing indexed (an overlay of interactions only): nothing can be stale
+            return True
         try:
             fd = os.open(self.subdir, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
         except (OSError, ValueError):
@@ -663,6 +670,30 @@ class DirIndex:
                 self._damaged()
         assert self._mem is not None
         return self._mem.sources.get(source_id)
+
+    def identified(self, key: str) -> list[str]:
+        """Ids of records that give this normalized CAS number, UNII or trial registry id."""
+        self._open()
+        if self._db is not None:
+            try:
+                if self._identifiers is None:
+                    self._identifiers = self._meta("identifiers")
+                return list(self._identifiers.get(key, ()))
+            except Exception:
+                self._damaged()
+        assert self._mem is not None
+        return list(self._mem.identifiers.get(key, ()))
+
+    def source_ids(self) -> frozenset[str]:
+        """Every source id this directory's sources.toml defines (one read, no entry built)."""
+        self._open()
+        if self._db is not None:
+            try:
+                return frozenset(self._meta("source_ids"))
+            except Exception:
+                self._damaged()
+        assert self._mem is not None
+        return frozenset(self._mem.sources)
 
     def all_sources(self) -> dict[str, model.Source]:
         self._open()
@@ -761,6 +792,10 @@ def _fill(db: Any, data: IndexData) -> None:
         # `list` reads every record's file stat and row with one query and one marshal.loads
         "listing": ([(e.file, st) for e, st in zip(entries, stored, strict=True)], [e.summary for e in entries]),
         "source_problems": [_problem_tuple(p) for p in data.source_problems],
+        # every source id at once: checking that a file's citations exist reads one value
+        "source_ids": sorted(data.sources),
+        # CAS numbers, UNII and trial ids: a name with a digit is looked up without reading records
+        "identifiers": data.identifiers,
         "info": (data.info.version, data.info.date.isoformat()) if data.info else None,
         "info_problems": [_problem_tuple(p) for p in data.info_problems],
         "dir_problems": [_problem_tuple(p) for p in data.dir_problems],
@@ -1008,3 +1043,18 @@ def read_toml_cached(path: str, cache_dir: str | None) -> tuple[dict[str, Any] |
         return data, text, problems
     finally:
         os.close(dir_fd)
+
+
+def identifier_keys(raw: dict[str, Any]) -> set[str]:
+    """The lookup keys of a parsed record's CAS numbers, UNII and trial registry ids."""
+    found: list[Any] = []
+    ids = raw.get("identifiers")
+    if isinstance(ids, dict):
+        found += [ids.get("cas"), ids.get("unii")]
+        salts = ids.get("cas_salts")
+        found += salts if isinstance(salts, list) else []
+    trials = raw.get("trials")
+    for trial in trials if isinstance(trials, list) else []:
+        reg = trial.get("registry_ids") if isinstance(trial, dict) else None
+        found += reg if isinstance(reg, list) else []
+    return {normalize(v) for v in found if isinstance(v, str) and v.strip()}

@@ -144,7 +144,7 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
                 else:
                     key_owner[key] = (sid, str(path))
     problems.extend(_identifier_clashes(idents, name_at, sub_keys))
-    from psycompare.store.interactions import validate_dirs as validate_interactions
+    from psycompare.store.ix_validate import validate_dirs as validate_interactions
 
     found, cited_here = validate_interactions([str(d) for d in dirs], known, all_ids, sub_keys)
     problems.extend(found)

@@ -3,8 +3,6 @@
 numbering, JSON shapes of facts and sources, and the wording of enum values. No printing,
 no Rich. One module per command view sits beside this one."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
@@ -104,7 +102,7 @@ class Citer:
     from one numbering, in order of first citation, so `[4]` means one source throughout.
     """
 
-    def __init__(self, ds: Dataset, sub: model.Substance, shared: Citations | None = None) -> None:
+    def __init__(self, ds: Dataset, sub: model.Substance, shared: "Citations | None" = None) -> None:
         self.ds = ds
         self.sub = sub
         self.shared = shared

@@ -161,7 +161,7 @@ def _uses(sub: model.Substance, levels: tuple[str, ...], exclude: bool = False) 
 def _interactions(ds: Dataset, sub: model.Substance, others: list[model.Substance], short: bool) -> list[Item]:
     """With each other compared substance, then the substance's class and property interactions:
     every one in full, the three most severe and how many more in the summary."""
-    from psycompare.store import interactions as ix
+    from psycompare.query import interactions as ix
 
     out: list[Item] = []
     for other in others:

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from psycompare.interaction_model import NO_RECORD, SEVERITIES, Hit, InteractionData, Pair, Partner
+from psycompare.query.interactions import HIGH_RISK
+from psycompare.schema.interactions import ACTIONS, LEGEND
 from psycompare.store.dataset import BUNDLED
-from psycompare.store.interactions import (
-    ACTIONS,
-    HIGH_RISK,
-    LEGEND,
-    NO_RECORD,
-    SEVERITIES,
-    Hit,
-    InteractionData,
-    Pair,
-    Partner,
-)
 from psycompare.views.base import Block, Footnotes, Row, View, iso, source_json, words
 
 if TYPE_CHECKING:

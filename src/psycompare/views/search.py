@@ -197,7 +197,7 @@ def _interaction_matches(ds: Dataset, find: Callable[[str], tuple[int, int] | No
     the partner drugs' and classes' names. Unreadable interaction data is left to
     `interactions` and `data validate` to report."""
     from psycompare.errors import DataError
-    from psycompare.store import interactions as ix
+    from psycompare.query import interactions as ix
 
     try:
         data = ix.load(ds)

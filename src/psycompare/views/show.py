@@ -184,7 +184,7 @@ def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...
 
 def _interaction_rows(ds: Dataset, c: Citer, sub: model.Substance) -> list[Row]:
     """Every recorded interaction of a substance (`psycompare interactions NAME` has the detail)."""
-    from psycompare.store import interactions as ix
+    from psycompare.query import interactions as ix
 
     rows = []
     for p in ix.for_substance(ds, sub.id):
