@@ -73,7 +73,7 @@ class UsageError(PsycompareError):
     exit_code = ExitCode.USAGE
 
 
-def unknown_choice(what: str, value: str, choices: Sequence[str], *, key: str | None = None) -> UsageError:
+def unknown_choice(what: str, value: str, choices: "Sequence[str]", *, key: str | None = None) -> UsageError:
     """One line for an option value that is none of ``choices``: the closest one as a
     did-you-mean (``--kind approvals``: 'approval'), else every choice.
 
