@@ -420,7 +420,8 @@ def test_plain_titles_wrap_at_a_word_and_are_underlined_in_full(
     head = out.split("\n=")[0].splitlines()
     underline = out.splitlines()[len(head)]
     assert set(underline) == {"="} and len(underline) == max(len(line) for line in head) <= width
-    title = " ".join(head)
+    title = " ".join(line.strip() for line in head)
+    assert all(line.startswith("  ") for line in head[1:])  # a continuation, never a line of its own
     assert title.startswith("Ketamine (Ketalar) vs MDMA vs LSD: US, facts as of ") and title.endswith(" unless dated")
 
 
