@@ -1,4 +1,4 @@
-"""The interaction scale, enforced (`interactions.severity_floor`, `grading_problems`) and
+"""The interaction scale, enforced (`ix_validate.severity_floor`, `grading_problems`) and
 properties: what a drug does reaches a rule the way a class does, and the output says so."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from psycompare.query import interactions as ix
-from psycompare.schema import interactions as ixs
+from psycompare.store import ix_validate
 from psycompare.store.validate import validate_dirs
 
 from .conftest import BUNDLED, MINIMAL_SOURCES, Run
@@ -109,7 +109,7 @@ def test_a_property_needs_a_source(tmp_path: Path) -> None:
     ],
 )
 def test_each_floor_refuses_a_milder_rule(tmp_path: Path, text: str, floor: str) -> None:
-    assert ixs.severity_floor(text) is not None and ixs.severity_floor(text)[0] == floor  # type: ignore[index]
+    assert ix_validate.severity_floor(text) is not None and ix_validate.severity_floor(text)[0] == floor  # type: ignore[index]
     below = "minor" if floor == "major" else "major"
     found = _problems(tmp_path, _rule("mdma", "testzine", below, text))
     assert f"{below!r} is below the scale" in found and f"at least {floor!r}" in found
@@ -124,9 +124,9 @@ def test_a_floor_met_or_explained_passes(tmp_path: Path) -> None:
 
 
 def test_negated_mentions_set_no_floor() -> None:
-    assert ixs.severity_floor("No seizures were reported in 40 sessions") is None
-    assert ixs.severity_floor("The label does not contraindicate it") is None
-    assert ixs.severity_floor("Raised levels; no serotonin toxicity was seen") is None
+    assert ix_validate.severity_floor("No seizures were reported in 40 sessions") is None
+    assert ix_validate.severity_floor("The label does not contraindicate it") is None
+    assert ix_validate.severity_floor("Raised levels; no serotonin toxicity was seen") is None
 
 
 def test_a_substance_rule_milder_than_its_property_rule_is_flagged(tmp_path: Path) -> None:
@@ -146,5 +146,5 @@ def test_bundled_rules_meet_the_scale() -> None:
 
 @given(st.text(max_size=80))
 def test_floor_is_one_of_the_scale_or_none(text: str) -> None:
-    got = ixs.severity_floor(text)
+    got = ix_validate.severity_floor(text)
     assert got is None or (got[0] in ix.SEVERITIES and got[1].lower() in text.lower())

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from psycompare.app import config, output
+from psycompare.app.terminal import Terminal
 from psycompare.render.fit import cut, lines
 from psycompare.store.dataset import bundled_dir
 
@@ -75,6 +76,23 @@ def test_overview_fits_the_width(
     if most is None:  # title, underline or rule, header, one line per item, the hint
         items = _count(run, *args)
         assert len(body) <= items + 6, (args, width, len(body), items)  # a hint may wrap at 60
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_coverage_chart_stays_a_matrix_at_every_width(run: Run, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    """A chart wider than the terminal is cut into side panels of whole columns, each with the
+    row labels, never stacked into one card per row; every substance column appears once."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, err = run("interactions", "--coverage", "-f", "table")
+    assert code == 0, err
+    body = _before_sources(out)
+    assert all(len(line.rstrip()) <= width for line in body), width
+    assert not any(line.startswith(("│", "|")) for line in body)  # no stacked cards
+    heads = [line.split() for line in body if line.startswith(" ") and all(len(t) == 3 for t in line.split())]
+    shown = [h for head in heads for h in head]
+    assert sorted(shown) == sorted(set(shown)) and {"5me", "mdm", "ser", "psi"} <= set(shown), heads
+    rows = [line for line in body if line.startswith("maoi ")]
+    assert len(rows) == len(heads) and all(len(r.split()) >= 2 for r in rows)  # the row in every panel
 
 
 @pytest.mark.parametrize("fmt", ["table", "plain"])
@@ -211,18 +229,16 @@ def test_severity_has_a_colour_and_a_word(run: Run) -> None:
     assert red and red.group(1) in ANSI.sub("", out)
 
 
-def test_auto_colour_on_a_terminal_unless_no_color_or_dumb(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TERM", "xterm-256color")
-    assert output.Output("table", stdout=_Tty()).color
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert not output.Output("table", stdout=_Tty()).color
-    assert output.Output("table", stdout=_Tty(), color="always").color  # the option wins, as in git
-    monkeypatch.delenv("NO_COLOR")
-    monkeypatch.setenv("TERM", "dumb")
-    dumb = output.Output("table", stdout=_Tty())
-    assert not dumb.color and not dumb.pager  # less cannot run on a dumb terminal
-    monkeypatch.setenv("TERM", "xterm")
-    assert output.Output("table", stdout=_Tty()).pager
+def test_auto_colour_on_a_terminal_unless_no_color_or_dumb() -> None:
+    xterm = {"TERM": "xterm-256color"}
+    assert Terminal.detect(_Tty(), xterm).color
+    assert not Terminal.detect(_Tty(), {**xterm, "NO_COLOR": "1"}).color
+    assert Terminal.detect(_Tty(), {**xterm, "NO_COLOR": "1"}, color="always").color  # the option wins, as in git
+    dumb = Terminal.detect(_Tty(), {"TERM": "dumb"})
+    assert not dumb.color and not dumb.paging  # less cannot run on a dumb terminal
+    assert Terminal.detect(_Tty(), {"TERM": "xterm"}).paging
+    assert output.Output("table", terminal=Terminal(tty=True, paging=True)).pager
+    assert not output.Output("json", terminal=Terminal(tty=True, paging=True)).pager  # machine formats never page
 
 
 # -- config file and precedence --------------------------------------------------------------------
@@ -263,14 +279,14 @@ def test_config_colour_and_its_precedence(run: Run, tmp_path: Path, monkeypatch:
 
 
 def test_config_pager_sits_between_psycompare_pager_and_pager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from psycompare.app import pager
+    from psycompare.app.terminal import pager_command
 
     monkeypatch.setenv("PAGER", "more")
-    assert pager.command() == "more"
+    assert pager_command() == "more"
     _write_config(tmp_path, 'pager = "most"\n')
-    assert pager.command() == "most"
+    assert pager_command() == "most"
     monkeypatch.setenv("PSYCOMPARE_PAGER", "cat")
-    assert pager.command() is None
+    assert pager_command() is None
 
 
 def test_config_command_shows_values_and_origins(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -288,10 +288,14 @@ def test_sources_list_says_where_facts_point_into_a_source(run: Run) -> None:
     code, out, _ = run("sources", "5-meo-dmt", "--format", "json")
     assert code == 0
     srcs = {s["id"]: s for s in json.loads(out)["substances"][0]["sources"]}
-    assert srcs["fr-2010-12-20-5-meo-dmt-schedule-i"]["cited_at"] == ["events: the DATES paragraph"]
+    assert srcs["fr-2010-12-20-5-meo-dmt-schedule-i"]["cited_at"] == [
+        "status: 75 FR 79296",
+        "events: the DATES paragraph",
+        "status_history: 75 FR 79296",
+    ]
     assert srcs["cfr-21-1308"]["cited_at"] == []
     code, out, _ = run("sources", "5-meo-dmt", "--wide", "--format", "plain")
-    assert "cited at: events: the DATES paragraph" in " ".join(out.split())
+    assert "cited at: status: 75 FR 79296; events: the DATES paragraph" in " ".join(out.split())
 
 
 def test_data_validate_limits_a_locator_to_80_characters(run: Run, data_copy: Path) -> None:
@@ -303,24 +307,16 @@ def test_data_validate_limits_a_locator_to_80_characters(run: Run, data_copy: Pa
     assert code != 0 and "locator" in out + err
 
 
-def test_compare_full_and_status_show_a_status_locator(run: Run, data_copy: Path) -> None:
-    rec = data_copy / "substances" / "mdma.toml"
-    text = rec.read_text("utf-8")
-    text = text.replace(
-        'sources = ["cfr-21-1308", "fda-crl-nda-215455", "fda-crl-release-2025-09-04"]',
-        'sources = ["cfr-21-1308", "fda-crl-nda-215455", "fda-crl-release-2025-09-04"]\nlocator = "section 1308.11(d)"',
-        1,
-    )
-    rec.write_text(text, "utf-8")
-    args = ("--no-bundled", "--data", str(data_copy))
-    code, out, err = run(*args, "compare", "mdma", "ketamine", "--full", "--fields", "status", "--format", "plain")
+def test_compare_full_and_status_show_a_status_locator(run: Run) -> None:
+    # the bundled MDMA US entry points into 21 CFR Part 1308, its first source
+    code, out, err = run("compare", "mdma", "ketamine", "--full", "--fields", "status", "--format", "plain")
     assert code == 0, err
-    assert re.search(r"\(see section 1308\.11\(d\) in \[\d+\]\)", " ".join(out.split()))
-    code, out, _ = run(*args, "compare", "mdma", "ketamine", "--full", "--fields", "status", "--format", "json")
+    assert re.search(r"\(see 21 CFR 1308\.11\(d\) in \[\d+\]\)", " ".join(out.split()))
+    code, out, _ = run("compare", "mdma", "ketamine", "--full", "--fields", "status", "--format", "json")
     values = json.loads(out)["rows"][0]["values"]["mdma"]
-    assert values[0]["locator"] == "section 1308.11(d)"
-    code, out, _ = run(*args, "status", "mdma", "-j", "US", "--format", "plain")
-    assert "(see section 1308.11(d) in [" in " ".join(out.split())
+    assert values[0]["locator"] == "21 CFR 1308.11(d)"
+    code, out, _ = run("status", "mdma", "-j", "US", "--format", "plain")
+    assert "(see 21 CFR 1308.11(d) in [" in " ".join(out.split())
 
 
 @pytest.mark.parametrize("sid", ["dmt", "mescaline", "lsd", "psilocybin"])

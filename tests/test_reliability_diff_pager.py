@@ -7,11 +7,13 @@ import io
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from psycompare.app import pager
+from psycompare.app.terminal import Terminal
 
 from .conftest import BUNDLED, MINIMAL_SOURCES, Run
 
@@ -82,15 +84,34 @@ def test_M6_a_failed_pager_falls_back_to_printing(
     noexec.write_text("#!/bin/sh\ncat\n")
     noexec.chmod(0o644)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PSYCOMPARE_PAGER", value)
-    monkeypatch.setattr(pager, "terminal_size", lambda: os.terminal_size((80, 5)))
-    assert pager.page("line\n" * 50, io.StringIO()) is False
+    term = Terminal(tty=True, height=5, paging=True, pager=value)
+    assert pager.page("line\n" * 50, io.StringIO(), term, sys.stderr) is False
     if value not in ("./noexec",):
         assert "failed" in capsys.readouterr().err
 
 
-def test_M6_a_working_pager_still_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_M6_a_working_pager_still_pages() -> None:
     assert shutil.which("cat")
-    monkeypatch.setenv("PSYCOMPARE_PAGER", "cat >/dev/null")
-    monkeypatch.setattr(pager, "terminal_size", lambda: os.terminal_size((80, 5)))
-    assert pager.page("line\n" * 50, io.StringIO()) is True
+    term = Terminal(tty=True, height=5, paging=True, pager="cat >/dev/null")
+    assert pager.page("line\n" * 50, io.StringIO(), term) is True
+    assert pager.page("line\n" * 4, io.StringIO(), term) is False  # shorter than the screen: printed
+
+
+def test_L10_ctrl_c_belongs_to_the_pager_while_it_runs(tmp_path: Path) -> None:
+    """L10: Ctrl-C during paging goes to the pager (as in git): psycompare does not die under it
+    and leave it drawing beneath the prompt; it waits for the pager and restores its own handler."""
+    import signal
+
+    done = tmp_path / "pager-finished"
+    # the pager sends SIGINT to psycompare (its parent), then goes on reading and finishes
+    # (at once, as it starts: psycompare ignores Ctrl-C from before the pager is started)
+    traps = tmp_path / "pager-traps"
+    script = f"kill -INT $PPID; grep SigIgn /proc/$$/status > '{traps}'; sleep 0.2; cat >/dev/null; echo ok > '{done}'"
+    term = Terminal(tty=True, height=5, paging=True, pager=script)
+    before = signal.getsignal(signal.SIGINT)
+    for _ in range(5):
+        assert pager.page("line\n" * 50, io.StringIO(), term) is True
+        assert done.read_text() == "ok\n"  # the pager ran to its end
+        assert signal.getsignal(signal.SIGINT) is before
+        ignored = int(traps.read_text().split()[1], 16)
+        assert not ignored & (1 << (signal.SIGINT - 1))  # the pager itself keeps Ctrl-C's default action

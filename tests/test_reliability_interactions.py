@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -258,3 +259,23 @@ def test_M8_the_checked_rules_are_cached_and_read_by_key(tmp_path: Path, monkeyp
     ix_store._CACHE.clear()
     damaged = ix.load(Dataset([d]))
     assert list(damaged.rules) == list(fresh.rules)
+
+
+def test_H1_a_name_with_two_meanings_in_one_directory_is_reported(tmp_path: Path) -> None:
+    """H1 within one directory: a drug named like a record of the same directory is a located problem,
+    unless the drug says it contains that substance (the bundled ayahuasca brew and DMT)."""
+    d = tmp_path / "d"
+    shutil.copytree(BUNDLED, d)
+    partners = d / "partners.toml"
+    text = partners.read_text("utf-8")
+    assert 'contains = ["dmt"]' in text  # the bundled brew declares the overlap
+    assert [str(p) for p in validate_dirs([d])] == []
+    partners.write_text(text.replace('contains = ["dmt"]\n', ""), "utf-8")
+    found = [str(p) for p in validate_dirs([d])]
+    assert any("drug.ayahuasca: 'ayahuasca' is also a name of substance 'dmt'" in p for p in found), found
+    partners.write_text(text + '\n[drug.molly-pill]\nname = "molly"\nsources = ["fda-cyp-table"]\n', "utf-8")
+    found = [str(p) for p in validate_dirs([d])]
+    assert any("'molly' is also a name of substance 'mdma'" in p and "partners.toml:" in p for p in found), found
+    partners.write_text(text.replace('contains = ["dmt"]', 'contains = ["nope"]'), "utf-8")
+    found = [str(p) for p in validate_dirs([d])]
+    assert any("drug.ayahuasca.contains: no substance record 'nope'" in p for p in found), found

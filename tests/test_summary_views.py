@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from psycompare.app import pager
+from psycompare.app.terminal import pager_command
 from psycompare.cli.typer_app import app, complete_fields, complete_jurisdiction, complete_name
 
 from .conftest import Run
@@ -145,18 +145,18 @@ def test_never_pages_into_a_pipe(tmp_path: Path) -> None:
 def test_pager_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PSYCOMPARE_PAGER", "most")
     monkeypatch.setenv("PAGER", "more")
-    assert pager.command() == "most"
+    assert pager_command() == "most"
     monkeypatch.delenv("PSYCOMPARE_PAGER")
-    assert pager.command() == "more"
+    assert pager_command() == "more"
     monkeypatch.setenv("PAGER", "cat")
-    assert pager.command() is None
+    assert pager_command() is None
     monkeypatch.setenv("PAGER", "")
-    assert pager.command() is None
+    assert pager_command() is None
     monkeypatch.delenv("PAGER")
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert pager.command() is None
+    assert pager_command() is None
     monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/less")
-    assert pager.command() == "less -FRX"
+    assert pager_command() == "less -FRX"
 
 
 # -- the summary, byte for byte --------------------------------------------------------------

@@ -37,6 +37,8 @@ class Partner(NamedTuple):
     note: str = ""
     origin: str = ""
     properties: tuple[str, ...] = ()  # property ids: what it does
+    # substance ids a drug contains (the ayahuasca brew: DMT): it may share their common name
+    contains: tuple[str, ...] = ()
 
 
 class Rule(NamedTuple):
@@ -57,6 +59,7 @@ class Rule(NamedTuple):
     grading_note: str = ""  # why the severity is below what its words suggest (validator exemption)
     short: str = ""  # what happens, at a glance (<= 60 characters); else the effect in words
     action: str = ""  # what to do, at a glance (<= 60 characters); else the scale's action
+    locator: str = ""  # where in the first-listed source: "section 7.1", "Table 5"
 
 
 class Hit(NamedTuple):
@@ -69,7 +72,8 @@ class Hit(NamedTuple):
 
 
 class Pair(NamedTuple):
-    """The answer for two partners: most severe first."""
+    """The answer for two partners: the rules that fired, most severe first (`query.pair`
+    sorts them so; a pair is read many times, so its severity is the first hit's)."""
 
     a: Partner
     b: Partner
@@ -78,9 +82,7 @@ class Pair(NamedTuple):
     @property
     def severity(self) -> str | None:
         """The highest severity of the rules that fired, "none" if all say none, None if no rule."""
-        if not self.hits:
-            return None
-        return max((h.rule.severity for h in self.hits), key=RANK.__getitem__)
+        return self.hits[0].rule.severity if self.hits else None
 
     @property
     def status(self) -> str:
@@ -121,6 +123,10 @@ class InteractionData(NamedTuple):
     cycles: tuple[tuple[str, ...], ...] = ()
     cited_ids: frozenset[str] = frozenset()  # every source id cited
     rule_subs: tuple[str, ...] = ()  # ids the rules name that are not partners (substances, or unknown)
+    # how many rules name each id (from the cache; None when built from the files, where
+    # len(by_id[id]) is as cheap): a pair reads only the rules of its smaller side without
+    # loading the larger side's list first
+    rule_counts: Mapping[str, int] | None = None
 
 
 class Cell(NamedTuple):
@@ -177,3 +183,35 @@ def expand(data: InteractionData, p: Partner) -> Reach:
         if cls is not None:
             todo.extend((c, cid) for c in (*cls.classes, *cls.properties) if c not in parent)
     return Reach(parent)
+
+
+def cycles_of(partners: dict[str, Partner]) -> list[tuple[str, ...]]:
+    """Class membership cycles (each once), by one iterative depth-first walk: O(classes + links)."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    out: list[tuple[str, ...]] = []
+    for start in partners:
+        if start in state:
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = []
+        state[start] = 1
+        path.append(start)
+        stack.append((start, iter((*partners[start].classes, *partners[start].properties))))
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            if nxt not in partners:
+                continue
+            mark = state.get(nxt)
+            if mark == 1:
+                out.append(tuple(path[path.index(nxt) :]))
+            elif mark is None:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter((*partners[nxt].classes, *partners[nxt].properties))))
+    return out

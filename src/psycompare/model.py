@@ -99,7 +99,9 @@ class Fact(NamedTuple):
 
 
 class StatusEntry(NamedTuple):
-    """Regulatory status in one jurisdiction."""
+    """Regulatory status in one jurisdiction: a current entry (`status`, ``until`` None) or a
+    superseded one (`status_history`), which held from ``since`` (or, without it, for every
+    earlier date) until the day before ``until``."""
 
     jurisdiction: str
     regulator: str
@@ -116,6 +118,7 @@ class StatusEntry(NamedTuple):
     schedule_sources: tuple[str, ...] = ()  # the sources for the schedule alone (default: sources)
     short_sources: tuple[str, ...] = ()  # the sources for the short form alone (default: sources)
     since: Date | None = None  # when this status (approval and schedule together) took effect
+    until: Date | None = None  # superseded entries only: the day the next status took effect
     locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
     origin: str = ""
 
@@ -124,31 +127,7 @@ class StatusEntry(NamedTuple):
         return self.schedule_sources or self.sources
 
 
-class PastStatus(NamedTuple):
-    """A superseded status entry: what held in one jurisdiction from ``since`` (or always) until ``until``."""
-
-    jurisdiction: str
-    regulator: str
-    approval: str
-    schedule: str
-    as_of: Date
-    sources: tuple[str, ...]
-    until: Date  # the day the next status took effect (this one no longer held)
-    indications: tuple[str, ...] = ()
-    programme: str = ""
-    note: str = ""
-    short: str = ""
-    schedule_code: str = ""
-    schedule_since: Date | None = None
-    schedule_sources: tuple[str, ...] = ()
-    short_sources: tuple[str, ...] = ()
-    since: Date | None = None  # None: the sources say it held for all earlier dates
-    locator: str = ""  # where in the first-listed source: "section 5.1", "Table 2", "p. 12"
-    origin: str = ""
-
-    @property
-    def schedule_sources_or_all(self) -> tuple[str, ...]:
-        return self.schedule_sources or self.sources
+PastStatus = StatusEntry  # the old name of a superseded entry (one class with `until` now); kept for one release
 
 
 class Event(NamedTuple):
@@ -321,7 +300,7 @@ class Substance(NamedTuple):
     duration: TimeRange | None = None
     trials: tuple[Trial, ...] = ()
     notes: tuple[Note, ...] = ()
-    status_history: tuple[PastStatus, ...] = ()
+    status_history: tuple[StatusEntry, ...] = ()  # superseded entries, each with `until`
     identifiers: Identifiers | None = None
     files: tuple[str, ...] = ()
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from psycompare.app.output import Output
+    from psycompare.app.terminal import Terminal
     from psycompare.model import Substance
     from psycompare.store.dataset import Dataset
 
@@ -35,12 +36,14 @@ class Session:
         no_color: bool = False,
         no_pager: bool = False,
         color: str | None = None,
+        terminal: Terminal | None = None,
     ) -> None:
         self.data_dirs = list(data_dirs)
         self.bundled = bundled
         self.no_color = no_color
         self.no_pager = no_pager
         self.color = color  # --color WHEN; None: the environment, the config file, then auto
+        self.terminal = terminal  # None: read from stdout and the environment when output starts
         self._dataset: Dataset | None = None
 
     def dataset(self) -> Dataset:
@@ -54,7 +57,13 @@ class Session:
         from psycompare.app.output import Output
 
         return Output(
-            fmt, no_color=self.no_color, pager=not self.no_pager, info=self.info, notes=self.notes, color=self.color
+            fmt,
+            no_color=self.no_color,
+            pager=not self.no_pager,
+            info=self.info,
+            notes=self.notes,
+            color=self.color,
+            terminal=self.terminal,
         )
 
     def notes(self) -> list[str]:
@@ -549,7 +558,7 @@ def _page_text(s: Session, text: str) -> None:
     if out.pager:
         from psycompare.app import pager
 
-        if pager.page(text, out.stdout):
+        if pager.page(text, out.stdout, out.terminal, out.stderr):
             return
     write_out(out.stdout, text)
 

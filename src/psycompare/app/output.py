@@ -1,11 +1,9 @@
-"""Where output goes and how it looks: the one place that knows about TTYs, colour and formats."""
+"""Where output goes and how it looks: the format, then a view rendered for the `Terminal` given."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
 from psycompare.encoding import fit_encoding
@@ -15,11 +13,12 @@ from psycompare.render.formats import DISCLAIMER, FORMATS
 if TYPE_CHECKING:  # error lines are written through this module: keep it light
     from datetime import date
 
+    from psycompare.app.terminal import Terminal
     from psycompare.views.base import View
 
 
 class Output:
-    """Decides the format and colour once, then writes views."""
+    """Decides the format once, then writes views to the terminal it was given."""
 
     def __init__(
         self,
@@ -31,7 +30,10 @@ class Output:
         info: Callable[[], dict[str, str] | None] | None = None,
         color: str | None = None,
         notes: Callable[[], list[str]] | None = None,
+        terminal: Terminal | None = None,
     ) -> None:
+        """``terminal`` (None: `Terminal.detect` on stdout, with ``no_color``, ``color`` and
+        ``pager``) holds every fact about the stream: tty, size, colour, encoding, pager."""
         self.info = info  # the dataset's version and date, asked only by machine formats
         self.notes = notes  # what the dataset skipped: printed on stderr after the output
         out = stdout or sys.stdout
@@ -39,24 +41,17 @@ class Output:
             raise WriteError("output", "stdout is closed", stdout=True)
         self.stdout: IO[str] = out
         self.stderr = stderr or sys.stderr  # None when stderr is closed: notes are then dropped
-        self.tty = _isatty(self.stdout)
         if fmt is not None and fmt not in FORMATS:
             raise unknown_choice("--format value", fmt, FORMATS)
-        self.format = fmt or ("table" if self.tty else "plain")
-        env = os.environ
-        dumb = env.get("TERM") == "dumb"
-        if no_color:
-            mode = "never"
-        else:
-            from psycompare.app.config import color_mode
+        if terminal is None:
+            from psycompare.app.terminal import Terminal
 
-            mode = color_mode(color)
-        # --color always as git has it: colour even into a pipe; auto: a terminal, unless NO_COLOR
-        # (no-color.org: only a non-empty value) or TERM=dumb
-        self.color = mode == "always" or (mode == "auto" and self.tty and not env.get("NO_COLOR") and not dumb)
-        self.encoding = (getattr(self.stdout, "encoding", None) or "utf-8").lower()
-        # a dumb terminal cannot run less (it stops on "terminal is not fully functional")
-        self.pager = pager and self.tty and not dumb and self.format in ("table", "plain", "markdown")
+            terminal = Terminal.detect(self.stdout, color=color, no_color=no_color, pager=pager)
+        self.terminal = terminal
+        self.format = fmt or ("table" if terminal.tty else "plain")
+        self.color = terminal.color
+        self.encoding = terminal.encoding
+        self.pager = terminal.paging and self.format in ("table", "plain", "markdown")
 
     def _write(self, text: str) -> None:
         self.stdout.write(fit_encoding(text, self.encoding))
@@ -121,17 +116,17 @@ class Output:
         if fmt in ("table", "plain", "markdown") and self.pager:
             from psycompare.app import pager
 
-            text = self._human(view, pager.terminal_width())
-            if pager.page(text, self.stdout):
+            text = self._human(view)
+            if pager.page(text, self.stdout, self.terminal, self.stderr):
                 return
             self._write(text)
         elif fmt == "table":
             from psycompare.render import table
 
-            with _rich_safe_env():
-                table.render(view, self.stdout, self.color, width=_columns(), force_terminal=self.color or None)
+            term = self.terminal
+            table.render(view, self.stdout, self.color, width=term.width, height=term.height)
         elif fmt in ("plain", "markdown"):
-            self._write(self._human(view, None))
+            self._write(self._human(view))
         else:
             from psycompare.render import machine
 
@@ -150,34 +145,34 @@ class Output:
                     text = machine.render_toml(view, head)
             write_data(self.stdout, text, fmt)
 
-    def _human(self, view: View, width: int | None) -> str:
+    def _human(self, view: View) -> str:
         """A human format as one string (what a pager is given)."""
         fmt = self.format
+        term = self.terminal
         if fmt == "table":
             import io
 
             from psycompare.render import table
 
             buf = io.StringIO()
-            with _rich_safe_env():
-                table.render(view, buf, self.color, width=_columns() or width, force_terminal=self.color)
+            table.render(view, buf, self.color, width=term.width, height=term.height)
             return buf.getvalue()
         if fmt == "plain":
             from psycompare.render import plain
 
-            return plain.render(view, width=min(_columns() or width or 100, 120))
+            # plain text fits the screen it is paged on; into a pipe it is 100 wide unless COLUMNS says
+            return plain.render(view, width=min(term.columns or (term.width if self.pager else 100), 120))
         from psycompare.render import markdown
 
         return markdown.render(view)
 
     def _stderr_width(self) -> int | None:
-        """COLUMNS, else the width of the terminal stderr writes to; None when it is not one."""
-        found = _columns()
-        if found is not None:
-            return found
+        """COLUMNS, else the terminal's width when stderr is one; None when it is not."""
+        if self.terminal.columns is not None:
+            return self.terminal.columns
         try:
-            return os.get_terminal_size(self.stderr.fileno()).columns if self.stderr.isatty() else None
-        except (OSError, ValueError, AttributeError):
+            return self.terminal.width if self.stderr.isatty() else None
+        except (ValueError, AttributeError):  # closed or missing stderr
             return None
 
     def note(self, text: str) -> None:
@@ -297,44 +292,3 @@ def write_err(stream: IO[str] | None, text: str) -> None:
         stream.flush()
     except (OSError, ValueError, AttributeError):
         pass
-
-
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-_DIGITS = frozenset("0123456789")
-
-
-def _columns() -> int | None:
-    """COLUMNS when it is plain ASCII digits and > 0 (at least 40); None lets the terminal decide.
-
-    ``str.isdigit`` would accept ``²`` or Arabic-Indic digits; 0 or a negative value is
-    ignored rather than giving zero-width columns.
-    """
-    raw = os.environ.get("COLUMNS", "")
-    return max(int(raw), MIN_COLUMNS) if _positive(raw) else None
-
-
-@contextlib.contextmanager
-def _rich_safe_env() -> Iterator[None]:
-    """Rich reads COLUMNS and LINES itself and takes 0 or "²" at face value (zero-width
-    columns, a ValueError): hide values that are not plain positive numbers from it."""
-    bad = {k: v for k in ("COLUMNS", "LINES") if (v := os.environ.get(k)) is not None and not _positive(v)}
-    for k in bad:
-        del os.environ[k]
-    try:
-        yield
-    finally:
-        os.environ.update(bad)
-
-
-def _positive(raw: str) -> bool:
-    """Plain ASCII digits (at most 6) with a value above 0."""
-    return bool(raw) and len(raw) <= 6 and set(raw) <= _DIGITS and int(raw) > 0
-
-
-MIN_COLUMNS = 40

@@ -1,62 +1,56 @@
 """Long human output goes through a pager, as git does: only on a terminal, only when taller
-than the screen, never when the pager is missing. Never imported on machine-format paths."""
+than the screen, never when the pager is missing. Never imported on machine-format paths.
+
+Which pager, and whether paging is allowed, is `app.terminal`'s decision (`Terminal.pager`)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psycompare.app.terminal import Terminal
 
 
-def command() -> str | None:
-    """PSYCOMPARE_PAGER, then `pager` in the config file, then PAGER, else `less -FRX` when
-    installed (git's order: GIT_PAGER, core.pager, PAGER); None for no pager."""
-    from psycompare.app import config
+def _default_sigint() -> None:
+    import signal
 
-    value = os.environ.get("PSYCOMPARE_PAGER")
-    if value is None:
-        value = config.load().get("pager")
-    if value is None:
-        value = os.environ.get("PAGER")
-    if value is not None:
-        value = value.strip()
-        return None if value in ("", "cat") else value
-    return "less -FRX" if shutil.which("less") else None
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def terminal_size() -> os.terminal_size:
-    return shutil.get_terminal_size((80, 24))
+def page(text: str, stdout: IO[str], term: Terminal, stderr: IO[str] | None = None) -> bool:
+    """Show text through the terminal's pager when it is taller than the screen; False when not paged.
 
-
-def terminal_width() -> int:
-    return terminal_size().columns
-
-
-def page(text: str, stdout: IO[str]) -> bool:
-    """Show text through the pager when it is taller than the terminal; False when not paged."""
-    if text.count("\n") < terminal_size().lines:
+    ``stderr`` (None: dropped) is told when the pager failed and the text is printed instead."""
+    if text.count("\n") < term.height:
         return False
-    cmd = command()
+    cmd = term.pager
     if cmd is None:
         return False
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
     env.setdefault("LV", "-c")
-    try:
-        stdout.flush()
-        proc = subprocess.Popen(cmd, shell=True, stdin=subprocess.PIPE, env=env)  # noqa: S602 (a user's own setting)
-    except OSError:
-        return False
-    assert proc.stdin is not None
     import signal
 
     # Ctrl-C belongs to the pager while it runs (as in git): psycompare waits for it to end
-    # instead of leaving it drawing under the shell's prompt (audit 2026-12-04 L10)
+    # instead of leaving it drawing under the shell's prompt (audit 2026-12-04 L10). It is
+    # ignored from before the pager starts (a Ctrl-C as it starts must not kill psycompare),
+    # and the pager gets the default action back in its own process.
     try:
         old = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread
         old = None
+    try:
+        stdout.flush()
+        proc = subprocess.Popen(  # noqa: S602 (a user's own setting)
+            cmd, shell=True, stdin=subprocess.PIPE, env=env, preexec_fn=_default_sigint if old is not None else None
+        )
+    except OSError:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+        return False
+    assert proc.stdin is not None
     try:
         try:
             proc.stdin.write(text.encode(getattr(stdout, "encoding", None) or "utf-8", "replace"))
@@ -72,14 +66,12 @@ def page(text: str, stdout: IO[str]) -> bool:
         return True
     # it could not run (126, 127), failed or was killed: the output is printed instead, never
     # lost (audit 2026-12-04 M6)
-    import sys
-
     why = f"exit {code}" if code > 0 else f"killed by signal {-code}"
-    if code not in (126, 127) and sys.stderr is not None:
+    if code not in (126, 127) and stderr is not None:
         from psycompare.text import clean
 
         try:
-            sys.stderr.write(clean(f"psycompare: pager {cmd[:60]!r} failed ({why}); printing instead") + "\n")
+            stderr.write(clean(f"psycompare: pager {cmd[:60]!r} failed ({why}); printing instead") + "\n")
         except OSError:
             pass
     return False

@@ -124,7 +124,7 @@ def complete_name(incomplete: str) -> list[str]:
 def complete_partner(incomplete: str) -> list[str]:
     """`interactions`: substances, and the partner drugs (generic and brand) and classes."""
     try:
-        from psycompare.store import interactions as ix
+        from psycompare.query import interactions as ix
 
         typed = incomplete.lstrip("'\"").casefold()
         ds = STATE.session.dataset()

@@ -7,7 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from psycompare.errors import Problem
-from psycompare.schema import rules as schema
+from psycompare.schema.fields import SECTIONS, Path_
+from psycompare.schema.locate import Locator, dotted
 from psycompare.store.files import load_info, load_record
 
 if TYPE_CHECKING:
@@ -85,14 +86,14 @@ def _stale_rules(d: Path, ref: date, months: int) -> list[Problem]:
         return []  # `data validate` reports a broken file
     reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), date) else None
     rules = data.get("rule")
-    locator = schema.Locator(text)
+    locator = Locator(text)
     out: list[Problem] = []
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         own = rule.get("as_of") if isinstance(rule, dict) and isinstance(rule.get("as_of"), date) else None
         when = own or reviewed
         if when is None or not is_stale(when, ref, months):
             continue
-        where: schema.Path_ = ("rule", i, "as_of") if own else ("reviewed",)
+        where: Path_ = ("rule", i, "as_of") if own else ("reviewed",)
         line, col = locator.find(where)
         msg = f"as of {when.isoformat()} ({months_between(when, ref)} months old)"
         out.append(Problem(str(path), line, col, f"rule[{i}].as_of" if own else "reviewed", msg))
@@ -111,9 +112,9 @@ def _stale_records(d: Path, ref: date, months: int) -> list[Problem]:
         fields, _, _, text = load_record(path, str(d), partial=True)
         if fields is None:
             continue  # `data validate` reports broken records
-        locator = schema.Locator(text)
+        locator = Locator(text)
         reviewed = fields.get("reviewed")
-        for sec in schema.SECTIONS:
+        for sec in SECTIONS:
             value = fields.get(sec.attr)
             items: list[Any] = list(value or ()) if sec.many else ([value] if value is not None else [])
             for i, item in enumerate(items):
@@ -121,9 +122,9 @@ def _stale_records(d: Path, ref: date, months: int) -> list[Problem]:
                 when = own or reviewed
                 if when is None or not is_stale(when, ref, months):
                     continue
-                where: schema.Path_ = (sec.key, i) if sec.many else (sec.key,)
+                where: Path_ = (sec.key, i) if sec.many else (sec.key,)
                 where = (*where, "as_of") if own else ("reviewed",)
                 line, col = locator.find(where)
                 msg = f"as of {when.isoformat()} ({months_between(when, ref)} months old)"
-                out.append(Problem(str(path), line, col, schema.dotted(where), msg))
+                out.append(Problem(str(path), line, col, dotted(where), msg))
     return out

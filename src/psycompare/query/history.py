@@ -17,7 +17,7 @@ from datetime import date
 
 from psycompare import model
 
-Entry = model.StatusEntry | model.PastStatus
+Entry = model.StatusEntry  # current or superseded (with `until`): one class
 
 
 def jurisdictions(sub: model.Substance) -> list[str]:
@@ -29,7 +29,7 @@ def start_of(sub: model.Substance, entry: model.StatusEntry) -> date:
     """The first day the current entry is known to hold."""
     if entry.since is not None:
         return entry.since
-    past = [h.until for h in sub.status_history if h.jurisdiction == entry.jurisdiction]
+    past = [h.until for h in sub.status_history if h.jurisdiction == entry.jurisdiction and h.until is not None]
     return max(past) if past else entry.as_of
 
 
@@ -40,7 +40,8 @@ def status_on(sub: model.Substance, jurisdiction: str, day: date) -> Entry | Non
     if current is not None and day >= start_of(sub, current):
         return current if day >= current.as_of else as_held(sub, current, day)
     for h in sub.status_history:
-        if h.jurisdiction.upper() == want and day < h.until and (h.since is None or day >= h.since):
+        held = h.until is not None and day < h.until and (h.since is None or day >= h.since)
+        if h.jurisdiction.upper() == want and held:
             return h
     return None
 

@@ -146,7 +146,11 @@ def _prefetch(table: object, keys: Iterable[Any]) -> None:
 
 def _count(data: InteractionData, reach: Reach) -> int:
     if reach.count < 0:
-        reach.count = sum(len(data.by_id.get(i, ())) for i in reach)
+        counts = data.rule_counts
+        if counts is None:
+            reach.count = sum(len(data.by_id.get(i, ())) for i in reach)
+        else:
+            reach.count = sum(counts.get(i, 0) for i in reach)
     return reach.count
 
 

@@ -56,18 +56,24 @@ STYLE = {**SEVERITY_STYLE, **APPROVAL_STYLE}
 STALE_STYLE = "yellow"  # "(as of D, N months before this dataset)": the words say it too
 
 
-def render(
-    view: View, file: IO[str], color: bool, width: int | None = None, force_terminal: bool | None = None
-) -> None:
+def render(view: View, file: IO[str], color: bool, width: int = 80, height: int = 24) -> None:
+    """Write a view as Rich tables, ``width`` columns wide, in colour or not.
+
+    Every terminal fact is given (the caller's `app.terminal.Terminal` read them once):
+    Rich is told the width, height and colour so it reads no COLUMNS, LINES, NO_COLOR,
+    FORCE_COLOR or TERM of its own.
+    """
     console = _Console(
         file=file,
         no_color=not color,
         color_system="standard" if color else None,  # the 16 named colours the styles use
-        force_terminal=force_terminal,
+        force_terminal=color,
+        force_interactive=False,
         highlight=False,
         markup=False,
         emoji=False,
         width=width,
+        height=height,
         soft_wrap=False,
     )
     enc = console.encoding
@@ -224,6 +230,8 @@ class _Renderer:
         gap = 1 if tight else 2
         room = self.width() - (gap * len(cols) - 1 if compact else 3 * len(cols) + 1)
         if sum(lo) > room and len(cols) > 2:
+            if tight and self.panels(block, title, lo, room):
+                return
             self.stacked(block, title)
             return
         widths = _share(lo, hi, room) if sum(lo) <= room else [None] * len(cols)
@@ -250,6 +258,30 @@ class _Renderer:
             cells = list(row.cells)
             table.add_row(*(self.cell(c, suffix if j == last else "") for j, c in enumerate(cells)))
         self.console.print(table)
+
+    def panels(self, block: Block, title: Text, lo: list[int], room: int) -> bool:
+        """A chart too wide for the screen, cut into side panels of whole columns, each with
+        the row labels (a matrix stays a matrix, as a wide spreadsheet prints on pages).
+        False when not even one column fits beside the labels."""
+        spans: list[tuple[int, int]] = []
+        start = 1
+        while start < len(lo):
+            end, used = start, lo[0]
+            while end < len(lo) and used + 1 + lo[end] <= room:
+                used += 1 + lo[end]
+                end += 1
+            if end == start:
+                return False
+            spans.append((start, end))
+            start = end
+        for n, (a, b) in enumerate(spans, 1):
+            part = block._replace(
+                title=block.title if n == 1 else f"{block.title} ({n} of {len(spans)})",
+                columns=[block.columns[0], *block.columns[a:b]],
+                rows=[r._replace(cells=[r.cells[0], *r.cells[a:b]]) for r in block.rows],
+            )
+            self.grid(part, Text(self.fit(part.title), style="bold"), compact=True, tight=True)
+        return True
 
     def stacked(self, block: Block, title: Text) -> None:
         """One small two-column table per row: field, value (as kubectl describe does)."""

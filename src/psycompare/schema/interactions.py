@@ -1,12 +1,10 @@
-"""What partners.toml and interactions.toml may say: their fields, the words of the scale, and
-the severity a rule's own words set as its floor (`data validate` enforces it)."""
+"""What partners.toml and interactions.toml may say: their fields and the words of the scale
+(the floor a rule's own words set is checked in `store.ix_validate.severity_floor`)."""
 
 from __future__ import annotations
 
-import re
-
 from psycompare.interaction_model import RANK, SEVERITIES
-from psycompare.schema import rules as schema
+from psycompare.schema.fields import AS_OF, SRC, Field
 
 __all__ = ["RANK", "SEVERITIES"]
 
@@ -41,52 +39,29 @@ LEGEND = (
 )
 
 PARTNER_FIELDS = (
-    schema.Field("name", "text", required=False),
-    schema.Field("aliases", "strlist", required=False),
-    schema.Field("classes", "strlist", required=False),
-    schema.Field("properties", "strlist", required=False),
-    schema.Field("sources", "sources", required=False),
-    schema.Field("note", "str", required=False),
+    Field("name", "text", required=False),
+    Field("aliases", "strlist", required=False),
+    Field("classes", "strlist", required=False),
+    Field("properties", "strlist", required=False),
+    Field("sources", "sources", required=False),
+    Field("note", "str", required=False),
+    Field("contains", "strlist", required=False),
 )
 RULE_FIELDS = (
-    schema.Field("a", "id"),
-    schema.Field("b", "id"),
-    schema.Field("severity", "str", choices=SEVERITIES),
-    schema.Field("effect", "str", choices=EFFECTS),
-    schema.Field("text", "text"),
-    schema.Field("setting", "str", choices=SETTINGS),
-    schema.Field("evidence", "str", choices=EVIDENCE),
-    schema.Field("management", "str", required=False),
-    schema.Field("enzyme", "str", required=False),
-    schema.Field("grading_note", "text", required=False),
-    schema.Field("short", "text", required=False),
-    schema.Field("action", "text", required=False),
-    schema.SRC,
-    schema.AS_OF,
+    Field("a", "id"),
+    Field("b", "id"),
+    Field("severity", "str", choices=SEVERITIES),
+    Field("effect", "str", choices=EFFECTS),
+    Field("text", "text"),
+    Field("setting", "str", choices=SETTINGS),
+    Field("evidence", "str", choices=EVIDENCE),
+    Field("management", "str", required=False),
+    Field("enzyme", "str", required=False),
+    Field("grading_note", "text", required=False),
+    Field("short", "text", required=False),
+    Field("action", "text", required=False),
+    Field("locator", "str", required=False, limit=80),
+    SRC,
+    AS_OF,
 )
 SECTIONS = {"class": "class", "drug": "drug", "substance": "substance", "property": "property"}
-
-
-# What a rule's own words imply about its severity. A mention preceded by a negation
-# ("no seizures were reported", "not contraindicated") does not count.
-_FLOORS = (
-    (re.compile(r"do not co-?administer|contraindicat", re.I), "contraindicated"),
-    (
-        re.compile(
-            r"\bdeaths?\b|\bdied\b|\bfatal|serotonin (?:toxicity|syndrome)|seizures?\b|"
-            r"hypertensive crisis|hypertensive crises|respiratory depression",
-            re.I,
-        ),
-        "major",
-    ),
-)
-_NEGATION = re.compile(r"\b(?:no|not|without|never|nor|none)\b[^.;]{0,40}$", re.I)
-
-
-def severity_floor(text: str) -> tuple[str, str] | None:
-    """The lowest severity a rule's words allow, and the words that set it (None: no floor)."""
-    for pattern, floor in _FLOORS:
-        for m in pattern.finditer(text):
-            if not _NEGATION.search(text[: m.start()]):
-                return floor, m.group(0)
-    return None

@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 from psycompare import contract, model
-from psycompare.schema import rules as schema
+from psycompare.schema import fields as schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://psycompare.invalid/schemas/"  # ids only: the files ship in the package, nothing is fetched
@@ -133,9 +133,8 @@ def _facts(key: str) -> dict[str, Any]:
 
 def _defs() -> dict[str, Any]:
     out: dict[str, Any] = {"source": SOURCE, "meta": META}
-    first: dict[type, schema.Section] = {}
     for sec in schema.SECTIONS:  # commands print a fact with the fields of the first section of its type
-        out[sec.key] = fact(first.setdefault(sec.cls, sec))
+        out[sec.key] = fact(schema.printed_as(sec))
     return out
 
 

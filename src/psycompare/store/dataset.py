@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from psycompare import model
 from psycompare.errors import DataError, NotFoundError, Problem, PsycompareError
-from psycompare.schema import rules as schema
+from psycompare.schema.fields import LIST_SECTIONS, SECTIONS
 from psycompare.store.index import DirIndex, normalize
+from psycompare.store.records import check_record
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -240,7 +241,6 @@ class Dataset:
         layers: list[dict[str, Any]] = []
         files: list[str] = []
         problems: list[Problem] = []
-        cited: list[tuple[str, schema.Path_, str, str]] = []
         for idx in self.indexes:
             entry = idx.entry(sid)
             if entry is None:
@@ -250,25 +250,13 @@ class Dataset:
             if raw is None:
                 problems.extend(read_problems or entry.problems)
                 continue
-            fields, found, cites = schema.validate_record(
-                raw, shown, partial(_text_of, shown), idx.origin, partial=bool(layers)
+            fields, found, _, _ = check_record(
+                raw, shown, partial(_text_of, shown), idx.origin, sid, self._known_source, partial=bool(layers)
             )
-            if "id" in fields and fields["id"] != sid:
-                found.append(Problem(shown, 1, 1, "id", f"id {fields['id']!r} does not match the file name {sid!r}"))
             problems.extend(found)
             layers.append(fields)
-            cited.extend((s, p, shown, idx.origin) for s, p in cites)
         if not layers and not problems:
             raise NotFoundError(sid, [])
-        if not problems:
-            for sid_cited, where, shown, _ in cited:
-                if self.source(sid_cited) is None:
-                    line, col = schema.Locator(_text_of(shown)).find(where)
-                    problems.append(
-                        Problem(
-                            shown, line, col, schema.dotted(where), f"source id {sid_cited!r} is not in sources.toml"
-                        )
-                    )
         if problems:
             raise DataError(problems)
         if len(layers) > 1:
@@ -359,6 +347,9 @@ class Dataset:
                 name = entry.summary["name"]
         return name if name and len(name) <= 200 and bad_char(name) is None else None
 
+    def _known_source(self, source_id: str) -> bool:
+        return self.source(source_id) is not None
+
     def sources_of(self, sub: model.Substance) -> list[model.Source]:
         """The record's sources, in the order they are first cited (numbered from 1)."""
         out = []
@@ -385,7 +376,7 @@ def _date_facts(layer: dict[str, Any]) -> dict[str, Any]:
     if reviewed is None:
         return layer
     out = dict(layer)
-    for sec in schema.SECTIONS:
+    for sec in SECTIONS:
         if sec.attr not in layer or not hasattr(sec.cls, "as_of"):
             continue
         value = layer[sec.attr]
@@ -423,7 +414,7 @@ def merge(layers: Iterable[dict[str, Any]]) -> dict[str, Any]:
                     if not _same(by_j.get(e.jurisdiction), e):
                         by_j[e.jurisdiction] = e
                 out[key] = tuple(by_j.values())
-            elif key in schema.LIST_SECTIONS:
+            elif key in LIST_SECTIONS:
                 have = {_bare(v) for v in out[key]}
                 out[key] = (*out[key], *(v for v in value if _bare(v) not in have))
             elif not _same(out[key], value):
@@ -442,7 +433,7 @@ def _same(old: Any, new: Any) -> bool:
 
 def iter_facts(sub: model.Substance) -> Iterable[tuple[str, Any]]:
     """Every sourced item of a record with its field path, in reading order."""
-    for sec in schema.SECTIONS:
+    for sec in SECTIONS:
         value = getattr(sub, sec.attr)
         if sec.many:
             for i, item in enumerate(value):

@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 
 from psycompare import model
 from psycompare.errors import Problem, UsageError
-from psycompare.schema import rules as schema
+from psycompare.schema.checker import validate_sources
+from psycompare.schema.convert import record_to_dict, source_to_dict
 from psycompare.store.dataset import Dataset, cited_ids
 
 
@@ -18,7 +19,7 @@ def _registry(ds: Dataset, subs: list[model.Substance], extra: Sequence[str] = (
     for sid in ids:
         src = ds.source(sid)
         if src is not None and sid not in out:
-            out[sid] = schema.source_to_dict(src)
+            out[sid] = source_to_dict(src)
     return out
 
 
@@ -82,7 +83,7 @@ def dumps(ds: Dataset, subs: list[model.Substance], fmt: str, whole: bool = Fals
     info = ds.info()
     if info is not None:
         doc["dataset"] = {"version": info.version, "date": info.date}
-    doc["substances"] = [schema.record_to_dict(s) for s in subs]
+    doc["substances"] = [record_to_dict(s) for s in subs]
     partners, rules, cited = interaction_docs(ds) if whole else ({}, {}, [])
     doc["sources"] = _registry(ds, subs, cited)
     if partners:
@@ -134,7 +135,7 @@ def write_dir(ds: Dataset, subs: list[model.Substance], out: str, force: bool = 
             registry = _registry(ds, subs, cited)
             added, kept = _merge_sources(root, registry, MAX_FILE_BYTES)
             for sub, name in zip(subs, names, strict=True):
-                subdir.write(name, tomli_w.dumps(schema.record_to_dict(sub)).encode("utf-8"), replace=force)
+                subdir.write(name, tomli_w.dumps(record_to_dict(sub)).encode("utf-8"), replace=force)
             for fname, doc in (("partners.toml", partners), ("interactions.toml", rules)):
                 if doc and (force or not root.exists(fname)):  # an existing file is the folder's own
                     root.write(fname, tomli_w.dumps(doc).encode("utf-8"), replace=force)
@@ -167,10 +168,10 @@ def _merge_sources(root: Any, registry: dict[str, Any], limit: int) -> tuple[int
 
         problems = read_toml(shown)[2] or [Problem(shown, 1, 1, "(file)", f"cannot read: {exc}")]
         raise DataError(problems) from exc
-    existing, problems = schema.validate_sources(data, shown, text, shown)
+    existing, problems = validate_sources(data, shown, text, shown)
     if problems:
         raise DataError(problems)
-    kept = [sid for sid, entry in registry.items() if sid in existing and schema.source_to_dict(existing[sid]) != entry]
+    kept = [sid for sid, entry in registry.items() if sid in existing and source_to_dict(existing[sid]) != entry]
     new = {sid: entry for sid, entry in registry.items() if sid not in data}
     if new:
         glue = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")

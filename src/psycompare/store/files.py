@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from psycompare import model
 from psycompare.errors import Problem
-from psycompare.schema import rules as schema
+from psycompare.schema.checker import validate_info, validate_sources
+from psycompare.schema.fields import Path_
+from psycompare.schema.locate import Locator, dotted
+from psycompare.store.records import check_record
 
 _TOML_POS = r"\(at line (\d+), column (\d+)\)"
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a data file is a few KB; /dev/zero must not eat the memory
@@ -102,8 +106,8 @@ def read_toml(
         return None, text, [Problem(name, line, col, "(syntax)", f"nested more than {MAX_DEPTH} levels deep")]
     where = _odd_value(data)
     if where is not None:
-        line, col = schema.Locator(text).find(where[0])
-        return None, text, [Problem(name, line, col, schema.dotted(where[0]), where[1])]
+        line, col = Locator(text).find(where[0])
+        return None, text, [Problem(name, line, col, dotted(where[0]), where[1])]
     return data, text, []
 
 
@@ -161,24 +165,23 @@ def _odd_value(data: dict[str, Any]) -> tuple[tuple[str | int, ...], str] | None
 
 
 def load_record(
-    path: str | os.PathLike[str], origin: str, partial: bool = False, shown: str | None = None
-) -> tuple[dict[str, Any] | None, list[Problem], list[tuple[str, schema.Path_]], str]:
-    """Read and validate one substance file.
+    path: str | os.PathLike[str],
+    origin: str,
+    partial: bool = False,
+    shown: str | None = None,
+    known: Callable[[str], bool] | None = None,
+) -> tuple[dict[str, Any] | None, list[Problem], list[tuple[str, Path_]], str]:
+    """Read and check one substance file (`check_record`).
 
-    Returns (fields or None when invalid, problems, cited source ids with paths, text).
+    Returns (fields, or None when they are not whole; problems; cited source ids with paths; text).
     """
     name = shown or os.fspath(path)
     data, text, problems = read_toml(path, name)
     if data is None:
         return None, problems, [], text
-    fields, problems, cited = schema.validate_record(data, name, text, origin, partial=partial)
     expected = os.path.splitext(os.path.basename(path))[0]
-    if "id" in fields and fields["id"] != expected:
-        loc = schema.Locator(text).find(("id",))
-        problems.append(
-            Problem(name, loc[0], loc[1], "id", f"id {fields['id']!r} does not match the file name {expected!r}")
-        )
-    return (None if problems else fields), problems, cited, text
+    fields, problems, cited, whole = check_record(data, name, text, origin, expected, known, partial=partial)
+    return (fields if whole else None), problems, cited, text
 
 
 def load_sources(
@@ -191,7 +194,7 @@ def load_sources(
     data, text, problems = read_toml(path, name)
     if data is None:
         return {}, problems
-    return schema.validate_sources(data, name, text, origin)
+    return validate_sources(data, name, text, origin)
 
 
 def load_info(path: str | os.PathLike[str], shown: str | None = None) -> tuple[model.DatasetInfo | None, list[Problem]]:
@@ -202,25 +205,25 @@ def load_info(path: str | os.PathLike[str], shown: str | None = None) -> tuple[m
     data, text, problems = read_toml(path, name)
     if data is None:
         return None, problems
-    return schema.validate_info(data, name, text)
+    return validate_info(data, name, text)
 
 
 class Locators:
-    """One `schema.Locator` per file, built on first use: locating N problems is linear in N
+    """One `Locator` per file, built on first use: locating N problems is linear in N
     and the file size, never N scans of the file (audit 2026-12-04 H5)."""
 
     def __init__(self, texts: dict[str, str] | None = None) -> None:
         self._texts = dict(texts or {})
-        self._found: dict[str, schema.Locator] = {}
+        self._found: dict[str, Locator] = {}
 
-    def find(self, file: str, where: schema.Path_) -> tuple[int, int]:
+    def find(self, file: str, where: Path_) -> tuple[int, int]:
         loc = self._found.get(file)
         if loc is None:
             text = self._texts.get(file)
-            loc = self._found[file] = schema.Locator(read_text(file) if text is None else text)
+            loc = self._found[file] = Locator(read_text(file) if text is None else text)
         return loc.find(where)
 
-    def problem(self, file: str, where: schema.Path_, message: str, field: str | None = None) -> Problem:
+    def problem(self, file: str, where: Path_, message: str, field: str | None = None) -> Problem:
         """A problem at ``where`` in ``file``, its field named by the path unless ``field`` says."""
         line, col = self.find(file, where)
-        return Problem(file, line, col, schema.dotted(where) if field is None else field, message)
+        return Problem(file, line, col, dotted(where) if field is None else field, message)

@@ -43,7 +43,7 @@ from psycompare import __version__, model
 from psycompare.errors import Problem
 from psycompare.store.files import load_info, load_sources, read_toml
 
-INDEX_FORMAT = 12
+INDEX_FORMAT = 14
 RACY_NS = 2_000_000_000
 STALE_TMP_NS = 60 * 1_000_000_000  # a temp file of a dead writer older than this is litter
 ABANDONED_TMP_NS = 3600 * 1_000_000_000  # any temp file older than this is litter

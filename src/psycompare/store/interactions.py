@@ -15,12 +15,12 @@ cache never loads it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence, Set
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
 from psycompare.errors import DataError, Problem
-from psycompare.interaction_model import InteractionData, Partner, Rule
+from psycompare.interaction_model import InteractionData, Partner, Rule, cycles_of
 from psycompare.store.files import Locators
 from psycompare.store.index import normalize
 
@@ -140,7 +140,8 @@ def _disk_cached(
 
 def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> InteractionData:
     from psycompare.schema import interactions as ixs
-    from psycompare.schema import rules as schema
+    from psycompare.schema.checker import _Checker
+    from psycompare.schema.fields import Field
 
     partners: dict[str, Partner] = {}
     subs: dict[str, Partner] = {}
@@ -167,11 +168,11 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
         problems.extend(found)
         if data is not None:
             texts[path] = text
-            ck = schema._Checker(path, text)
+            ck = _Checker(path, text)
             for k in data:
                 if k not in ("reviewed", "rule"):
                     ck.add((k,), "unknown field (expected reviewed and [[rule]] tables)")
-            day = ck.value(schema.Field("reviewed", "date", required=reviewed is None), data, ())
+            day = ck.value(Field("reviewed", "date", required=reviewed is None), data, ())
             if isinstance(day, Date) and day > today:
                 ck.add(("reviewed",), f"reviewed {day.isoformat()} is in the future")
                 day = None
@@ -240,7 +241,7 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
                         field=f"{p.kind}.{p.id}.properties",
                     )
                 )
-    cycles = _cycles(partners)
+    cycles = cycles_of(partners)
     for cycle in cycles:
         # blamed on the link that the latest directory gave (an overlay closing a bundled chain)
         edges = [(partners[x], cycle[(i + 1) % len(cycle)]) for i, x in enumerate(cycle)]
@@ -300,38 +301,6 @@ def _load_dirs(dirs: Sequence[tuple[str, str]], skipped: frozenset[str]) -> Inte
     )
 
 
-def _cycles(partners: dict[str, Partner]) -> list[tuple[str, ...]]:
-    """Class membership cycles (each once), by one iterative depth-first walk: O(classes + links)."""
-    state: dict[str, int] = {}  # 1 on the current path, 2 done
-    out: list[tuple[str, ...]] = []
-    for start in partners:
-        if start in state:
-            continue
-        path: list[str] = []
-        stack: list[tuple[str, Iterator[str]]] = []
-        state[start] = 1
-        path.append(start)
-        stack.append((start, iter((*partners[start].classes, *partners[start].properties))))
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-                continue
-            if nxt not in partners:
-                continue
-            mark = state.get(nxt)
-            if mark == 1:
-                out.append(tuple(path[path.index(nxt) :]))
-            elif mark is None:
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append((nxt, iter((*partners[nxt].classes, *partners[nxt].properties))))
-    return out
-
-
 def _load_partners(
     data: dict[str, Any],
     path: str,
@@ -346,9 +315,10 @@ def _load_partners(
     links: dict[tuple[str, str, str], tuple[int, str]] | None = None,
 ) -> None:
     from psycompare.schema import interactions as ixs
-    from psycompare.schema import rules as schema
+    from psycompare.schema.checker import _Checker
+    from psycompare.schema.checks import is_id
 
-    ck = schema._Checker(path, text)
+    ck = _Checker(path, text)
     for section, table in data.items():
         kind = ixs.SECTIONS.get(section)
         if kind is None or not isinstance(table, dict):
@@ -357,7 +327,7 @@ def _load_partners(
             continue
         for pid, raw in table.items():
             where: Path_ = (f"{section}.{pid}",)
-            if not schema.is_id(pid):
+            if not is_id(pid):
                 ck.add(where, "malformed id (lower-case letters, digits and '-')")
                 continue
             if not isinstance(raw, dict):
@@ -394,6 +364,7 @@ def _load_partners(
                     note=values.get("note", ""),
                     origin=path,
                     properties=values.get("properties", ()),
+                    contains=values.get("contains", ()),
                 )
             else:  # a later directory: names and notes replace, lists unite
                 target[pid] = old._replace(
@@ -403,6 +374,7 @@ def _load_partners(
                     classes=tuple(dict.fromkeys((*old.classes, *values.get("classes", ())))),
                     properties=tuple(dict.fromkeys((*old.properties, *values.get("properties", ())))),
                     sources=tuple(dict.fromkeys((*old.sources, *values.get("sources", ())))),
+                    contains=tuple(dict.fromkeys((*old.contains, *values.get("contains", ())))),
                 )
             if links is not None:
                 for fld in ("classes", "properties"):
@@ -462,14 +434,19 @@ def load(ds: Dataset) -> InteractionData:
 
 
 def _source_problems(ds: Dataset, data: InteractionData, limit: int = 100) -> list[Problem]:
-    """Citations of source ids that no sources.toml defines (the first ``limit``, located)."""
+    """Citations of source ids that no sources.toml of the dataset defines (the first ``limit``)."""
+    return dangling_sources(data, ds.missing_sources(data.cited_ids), Locators(), limit)
+
+
+def dangling_sources(
+    data: InteractionData, missing: Set[str], loc: Locators, limit: int | None = None
+) -> list[Problem]:
+    """Each citation of a ``missing`` source id, located in its file (loading and data validate)."""
     out: list[Problem] = []
-    loc = Locators()
-    missing = ds.missing_sources(data.cited_ids)
     for source_id, file, where in data.cited if missing else ():
         if source_id in missing:
             out.append(loc.problem(file, where, f"source id {source_id!r} is not in sources.toml"))
-            if len(out) >= limit:
+            if limit is not None and len(out) >= limit:
                 break
     return out
 

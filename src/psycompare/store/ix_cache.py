@@ -146,6 +146,7 @@ def _rows(data: InteractionData) -> dict[str, list[tuple[Any, Any]]]:
         "keys": list(data.keys.items()),
         "key_from": list(data.key_from.items()),
         "by_id": list(data.by_id.items()),
+        "by_id_n": [(k, len(v)) for k, v in data.by_id.items()],
         "rules": [(n, (*r[:10], _day(r.as_of), *r[11:])) for n, r in enumerate(data.rules)],
         "cited": list(enumerate(data.cited)),
     }
@@ -255,6 +256,7 @@ def read(folder: str, name: str, head: bytes, build: Callable[[], Any], kinds: t
         tuple(tuple(c) for c in meta["cycles"]),
         frozenset(meta["cited_ids"]),
         tuple(meta["rule_subs"]),
+        _Table(db, "by_id_n", int, lambda: {k: len(v) for k, v in full().by_id.items()}),
     )
 
 

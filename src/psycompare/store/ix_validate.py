@@ -4,12 +4,13 @@ sources, class depth, names that clash with a substance's, and the severity scal
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from psycompare.errors import Problem
 from psycompare.interaction_model import RANK, InteractionData, Partner, Rule, expand
 from psycompare.store.files import Locators
-from psycompare.store.interactions import RULES_FILE, load_dirs, read_file
+from psycompare.store.interactions import RULES_FILE, dangling_sources, load_dirs, read_file
 
 
 def validate_dirs(
@@ -26,7 +27,7 @@ def validate_dirs(
     alias or identifier (``substance_keys``: normalized key -> (substance id, directory
     number, file); the earlier directory owns a name, and the later claim is the problem).
     """
-    from psycompare.schema import rules as schema
+    from psycompare.schema.checks import is_id
 
     data = load_dirs([(os.fspath(d), os.fspath(d)) for d in dirs])
     problems = list(data.problems)
@@ -34,9 +35,7 @@ def validate_dirs(
     ids = set(substance_ids)
     loc = Locators()
 
-    for source_id, file, where in data.cited:
-        if source_id not in known:
-            problems.append(loc.problem(file, where, f"source id {source_id!r} is not in sources.toml"))
+    problems.extend(dangling_sources(data, data.cited_ids - known, loc))
     for sid, p in data.substance_classes.items():
         if sid not in ids:
             problems.append(
@@ -49,6 +48,11 @@ def validate_dirs(
                     p.origin, (f"{p.kind}.{pid}",), f"{pid!r} is already a substance id", field=f"{p.kind}.{pid}"
                 )
             )
+        problems.extend(
+            loc.problem(p.origin, (f"{p.kind}.{pid}", "contains"), f"no substance record {sid!r}")
+            for sid in p.contains
+            if sid not in ids
+        )
     if substance_keys:
         problems.extend(_name_clashes(data, substance_keys, ids, loc))
     for pid, depth in _depths(data.partners).items():
@@ -74,7 +78,7 @@ def validate_dirs(
                 continue
             for side in ("a", "b"):
                 value = item.get(side)
-                if isinstance(value, str) and schema.is_id(value) and value not in data.partners and value not in ids:
+                if isinstance(value, str) and is_id(value) and value not in data.partners and value not in ids:
                     problems.append(
                         loc.problem(
                             file,
@@ -141,7 +145,18 @@ def _name_clashes(
         p = data.partners[pid]
         part_layer, file, where = data.key_from.get(key, (0, p.origin, (f"{p.kind}.{pid}",)))
         if part_layer == sub_layer:
-            continue  # one directory's own names: its authors chose (the partner is the answer)
+            # one directory, one name, two meanings: only a drug that contains the substance (a
+            # brew) may share its common name, and says so; in interactions the drug answers
+            if sid not in p.contains:
+                out.append(
+                    loc.problem(
+                        file,
+                        where,
+                        f"{key!r} is also a name of substance {sid!r} ({sub_file}); drop it from one of them, "
+                        f"or, for a product that contains {sid!r}, add contains = [{sid!r}]",
+                    )
+                )
+            continue
         if part_layer < sub_layer:
             out.append(
                 Problem(
@@ -168,10 +183,34 @@ def _name_clashes(
 # the severity scale, enforced
 
 
+# What a rule's own words imply about its severity. A mention preceded by a negation
+# ("no seizures were reported", "not contraindicated") does not count.
+_FLOORS = (
+    (re.compile(r"do not co-?administer|contraindicat", re.I), "contraindicated"),
+    (
+        re.compile(
+            r"\bdeaths?\b|\bdied\b|\bfatal|serotonin (?:toxicity|syndrome)|seizures?\b|"
+            r"hypertensive crisis|hypertensive crises|respiratory depression",
+            re.I,
+        ),
+        "major",
+    ),
+)
+_NEGATION = re.compile(r"\b(?:no|not|without|never|nor|none)\b[^.;]{0,40}$", re.I)
+
+
+def severity_floor(text: str) -> tuple[str, str] | None:
+    """The lowest severity a rule's words allow, and the words that set it (None: no floor)."""
+    for pattern, floor in _FLOORS:
+        for m in pattern.finditer(text):
+            if not _NEGATION.search(text[: m.start()]):
+                return floor, m.group(0)
+    return None
+
+
 def grading_problems(data: InteractionData, file: str, loc: Locators) -> list[Problem]:
     """Rules graded below what their own words say, and substance or drug rules milder than a
     class or property rule they fall under (same partner, same effect)."""
-    from psycompare.schema import interactions as ixs
 
     out: list[Problem] = []
     root = os.path.dirname(file)
@@ -196,7 +235,7 @@ def grading_problems(data: InteractionData, file: str, loc: Locators) -> list[Pr
         if i is None or r.grading_note:
             continue
         if r.severity != "none":
-            floor = ixs.severity_floor(f"{r.text}. {r.management}")
+            floor = severity_floor(f"{r.text}. {r.management}")
             if floor is not None and RANK[r.severity] < RANK[floor[0]]:
                 flag(
                     i,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from psycompare.errors import UsageError
-from psycompare.schema.rules import is_id
+from psycompare.schema.checks import is_id
 
 TEMPLATE = """\
 # psycompare record template. Fill in every TODO, add the sources you cite to

@@ -8,7 +8,9 @@ from typing import Any
 
 from psycompare import model
 from psycompare.errors import Problem
-from psycompare.schema import rules as schema
+from psycompare.schema.checks import is_id
+from psycompare.schema.fields import Path_
+from psycompare.schema.locate import Locator, dotted
 from psycompare.store.files import Locators, load_info, load_record, load_sources, read_text
 from psycompare.store.index import normalize
 
@@ -35,7 +37,7 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
             if (prev := first_def.get(sid)) is not None and prev[0] != src._replace(origin="")
         ]
         if redefined:
-            src_locator = schema.Locator(read_text(d / "sources.toml"))
+            src_locator = Locator(read_text(d / "sources.toml"))
             for sid, first_dir in redefined:
                 line, col = src_locator.find((sid,))
                 problems.append(
@@ -67,8 +69,8 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
     # one namespace (audit 2026-12-04 H1, M7): every record name and identifier, with the
     # directory that gave it first; partners are checked against it below
     sub_keys: dict[str, tuple[str, int, str]] = {}
-    idents: list[tuple[str, str, int, str, schema.Path_, str]] = []  # (key, id, dir, file, where, kind)
-    name_at: list[tuple[str, str, int, str, schema.Path_, str]] = []  # (key, id, dir, file, where, text)
+    idents: list[tuple[str, str, int, str, Path_, str]] = []  # (key, id, dir, file, where, kind)
+    name_at: list[tuple[str, str, int, str, Path_, str]] = []  # (key, id, dir, file, where, text)
     for n, d in enumerate(dirs):
         sub = d / "substances"
         try:
@@ -82,37 +84,25 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
             path = sub / name
             sid = name[: -len(".toml")]
             partial = sid in seen_ids
-            fields, found, cited, text = load_record(path, str(d), partial=partial)
+            fields, found, cited, text = load_record(path, str(d), partial=partial, known=known.__contains__)
             problems.extend(found)
-            if not schema.is_id(sid):
+            if not is_id(sid):
                 problems.append(
                     Problem(str(path), 1, 1, "(file)", "file name must be the record id (a-z, 0-9, -) + .toml")
                 )
             seen_ids.add(sid)
-            locator = schema.Locator(text) if text else None
-            for source_id, where in cited:
-                cited_by_dir[d].add(source_id)
-                if source_id not in known:
-                    line, col = locator.find(where) if locator else (1, 1)
-                    problems.append(
-                        Problem(
-                            str(path),
-                            line,
-                            col,
-                            schema.dotted(where),
-                            f"source id {source_id!r} is not in sources.toml",
-                        )
-                    )
+            locator = Locator(text) if text else None
+            cited_by_dir[d].update(source_id for source_id, _ in cited)
             if fields is None:
                 continue
             for where, message in primary_problems(fields, known):
                 line, col = locator.find(where) if locator else (1, 1)
-                problems.append(Problem(str(path), line, col, schema.dotted(where), message))
+                problems.append(Problem(str(path), line, col, dotted(where), message))
             names_here = [fields.get("name", ""), fields.get("generic_name", ""), *fields.get("aliases", ())]
             sub_keys.setdefault(normalize(sid), (sid, n, str(path)))
             for i, alias in enumerate(names_here):
                 if normalize(alias):
-                    where_n: schema.Path_ = (("name", "generic_name")[i] if i < 2 else "aliases",)
+                    where_n: Path_ = (("name", "generic_name")[i] if i < 2 else "aliases",)
                     sub_keys.setdefault(normalize(alias), (sid, n, str(path)))
                     name_at.append((normalize(alias), sid, n, str(path), where_n, alias))
             for key, where_i, kind in _identifiers(fields):
@@ -152,7 +142,7 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
     for d, reg in registries:
         path = d / "sources.toml"
         text = read_text(path) if reg else ""
-        locator = schema.Locator(text)
+        locator = Locator(text)
         for source_id in reg:
             if source_id not in cited_all:
                 line, col = locator.find((source_id,))
@@ -163,7 +153,7 @@ def validate_dirs(dirs: list[Path]) -> list[Problem]:
 STATUS_PRIMARY = ("label", "regulator", "rule", "registry")
 
 
-def primary_problems(fields: dict[str, Any], registry: dict[str, Any]) -> list[tuple[schema.Path_, str]]:
+def primary_problems(fields: dict[str, Any], registry: dict[str, Any]) -> list[tuple[Path_, str]]:
     """Status entries and regulatory events that cite no primary source (docs/schema.md, "Primary sources").
 
     A status entry needs a label, regulator, rule or registry source (a sponsor's own release
@@ -174,9 +164,9 @@ def primary_problems(fields: dict[str, Any], registry: dict[str, Any]) -> list[t
     host and counts (it says so in its note); a summary or repost is kind news or database and
     never counts. Unknown ids are reported elsewhere and ignored here.
     """
-    out: list[tuple[schema.Path_, str]] = []
+    out: list[tuple[Path_, str]] = []
 
-    def check(ids: tuple[str, ...], kinds: tuple[str, ...], where: schema.Path_, what: str) -> None:
+    def check(ids: tuple[str, ...], kinds: tuple[str, ...], where: Path_, what: str) -> None:
         srcs = [registry[x] for x in dict.fromkeys(ids) if x in registry]
         if not srcs or any(s.kind in kinds for s in srcs):
             return
@@ -195,9 +185,9 @@ def primary_problems(fields: dict[str, Any], registry: dict[str, Any]) -> list[t
     return out
 
 
-def _identifiers(fields: dict[str, Any]) -> list[tuple[str, schema.Path_, str]]:
+def _identifiers(fields: dict[str, Any]) -> list[tuple[str, Path_, str]]:
     """A record's CAS numbers, UNII and trial registry ids: (lookup key, where, kind)."""
-    out: list[tuple[str, schema.Path_, str]] = []
+    out: list[tuple[str, Path_, str]] = []
     ids = fields.get("identifiers")
     if ids is not None:
         for v in (ids.cas, *ids.cas_salts):
@@ -211,8 +201,8 @@ def _identifiers(fields: dict[str, Any]) -> list[tuple[str, schema.Path_, str]]:
 
 
 def _identifier_clashes(
-    idents: list[tuple[str, str, int, str, schema.Path_, str]],
-    name_at: list[tuple[str, str, int, str, schema.Path_, str]],
+    idents: list[tuple[str, str, int, str, Path_, str]],
+    name_at: list[tuple[str, str, int, str, Path_, str]],
     sub_keys: dict[str, tuple[str, int, str]],
 ) -> list[Problem]:
     """A CAS number or UNII given to two records, and a name or alias that is another record's

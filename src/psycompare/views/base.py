@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from psycompare import model
-from psycompare.schema import rules as schema
+from psycompare.schema.fields import SECTIONS
+from psycompare.schema.fields import section_of as section_of  # the section a model object is printed with
 from psycompare.store.dataset import BUNDLED, Dataset
 
 Cell = str | list[str]  # a list is shown as bullet points
@@ -95,37 +96,28 @@ class View:
 
 
 class Citer:
-    """Numbers the sources one substance's rows cite.
+    """The citations of one substance's rows: numbers from a `Citations`, rows, and which
+    numbers the substance used.
 
-    Alone, a record's sources keep their record order (the numbering `sources NAME`
-    shows). With ``shared`` (several substances in one output) every substance draws
-    from one numbering, in order of first citation, so `[4]` means one source throughout.
+    Alone, a record's sources keep their record order (`record_citations`, the numbering
+    `sources NAME` shows). With ``shared`` (several substances in one output) every
+    substance draws from one numbering, in order of first citation, so `[4]` means one
+    source throughout.
     """
 
     def __init__(self, ds: Dataset, sub: model.Substance, shared: "Citations | None" = None) -> None:
         self.ds = ds
         self.sub = sub
         self.shared = shared
-        self.sources = [] if shared else ds.sources_of(sub)
-        self.number = {s.id: i for i, s in enumerate(self.sources, 1)}
+        self.numbers = shared if shared is not None else record_citations(ds, sub)
         self.used: set[int] = set()
         self.layered = ds.layered
         self.dataset_date = dataset_date(ds)
 
     def cite(self, ids: Sequence[str]) -> tuple[int, ...]:
-        if self.shared is not None:
-            nums = self.shared.cite(ids)
-            self.used.update(nums)
-            return nums
-        for sid in ids:
-            if sid not in self.number:  # cited from outside the record (an interaction rule)
-                src = self.ds.source(sid)
-                if src is not None:
-                    self.sources.append(src)
-                    self.number[sid] = len(self.sources)
-        cites = tuple(sorted({self.number[s] for s in ids if s in self.number}))
-        self.used.update(cites)
-        return cites
+        nums = self.numbers.cite(ids)
+        self.used.update(nums)
+        return nums
 
     def row(self, cells: Sequence[Cell], item: Any) -> Row:
         cites = self.cite(item.sources)
@@ -145,12 +137,11 @@ class Citer:
     def footnotes(self, label: str, all_sources: bool = False) -> Footnotes:
         if self.shared is not None:
             return Footnotes(label, [])  # the shared list is printed once, under everything
-        return Footnotes(label, [(n, s) for n, s in enumerate(self.sources, 1) if all_sources or n in self.used])
+        return Footnotes(label, [(n, s) for n, s in self.numbers.footnotes() if all_sources or n in self.used])
 
     def source_list(self) -> list[tuple[int, model.Source]]:
         """What JSON lists for this substance: the sources it cited, with their numbers."""
-        pool = self.shared.footnotes() if self.shared is not None else list(enumerate(self.sources, 1))
-        return [(n, s) for n, s in pool if n in self.used]
+        return [(n, s) for n, s in self.numbers.footnotes() if n in self.used]
 
 
 def dataset_date(ds: Dataset) -> date | None:
@@ -172,12 +163,17 @@ def age_note(as_of: date | None, ref: date | None) -> str:
 
 
 class Citations:
-    """One numbering for a whole output: sources numbered in order of first citation."""
+    """The one citation numbering: `[n]` means one source throughout an output.
 
-    def __init__(self, ds: Dataset) -> None:
+    Sources are numbered in order of first citation, after ``first`` (numbered 1, 2, ...
+    in the order given: a record's own sources, see `record_citations`). An id the
+    dataset does not know gets no number.
+    """
+
+    def __init__(self, ds: Dataset, first: Sequence[model.Source] = ()) -> None:
         self.ds = ds
-        self.number: dict[str, int] = {}
-        self.sources: list[model.Source] = []
+        self.sources: list[model.Source] = list(first)
+        self.number: dict[str, int] = {s.id: n for n, s in enumerate(self.sources, 1)}
 
     def cite(self, ids: Sequence[str]) -> tuple[int, ...]:
         out: set[int] = set()
@@ -199,6 +195,12 @@ class Citations:
         return Footnotes(label, self.footnotes())
 
 
+def record_citations(ds: Dataset, sub: model.Substance) -> Citations:
+    """A record's numbering: its own sources in record order (what `sources NAME` lists),
+    then anything cited from outside the record (an interaction rule) after them."""
+    return Citations(ds, ds.sources_of(sub))
+
+
 def iso(d: date | None) -> str:
     return d.isoformat() if d else ""
 
@@ -218,15 +220,6 @@ def fact_json(item: Any, sub: model.Substance, layered: bool) -> dict[str, Any]:
     if layered:
         out["origin"] = item.origin
     return out
-
-
-_SECTION_BY_CLS: dict[type, schema.Section] = {}
-for _sec in schema.SECTIONS:
-    _SECTION_BY_CLS.setdefault(_sec.cls, _sec)
-
-
-def section_of(item: Any) -> schema.Section | None:
-    return _SECTION_BY_CLS.get(type(item))
 
 
 def source_json(n: int, src: model.Source) -> dict[str, Any]:
@@ -254,13 +247,13 @@ def record_json(ds: Dataset, sub: model.Substance) -> dict[str, Any]:
         "aliases": list(sub.aliases),
         "reviewed": sub.reviewed.isoformat(),
     }
-    for sec in schema.SECTIONS:
+    for sec in SECTIONS:
         value = getattr(sub, sec.attr)
         if sec.many:
             out[sec.key] = [fact_json(v, sub, ds.layered) for v in value]
         else:
             out[sec.key] = fact_json(value, sub, ds.layered) if value is not None else None
-    out["sources"] = [source_json(n, s) for n, s in enumerate(ds.sources_of(sub), 1)]
+    out["sources"] = [source_json(n, s) for n, s in record_citations(ds, sub).footnotes()]
     if ds.layered:
         out["files"] = list(sub.files)
     return out
@@ -293,7 +286,7 @@ def words(token: str) -> str:
 NOT_CONTROLLED = ("none", "not listed")  # schedule codes that say a source lists it in no schedule
 
 
-def schedule_words(e: model.StatusEntry | model.PastStatus, short: bool = False) -> str:
+def schedule_words(e: model.StatusEntry, short: bool = False) -> str:
     """A schedule as people say it: the short code and year, or the instrument in full with the
     date it took effect. "Not controlled" only when a source says so; unknown is "Not recorded"."""
     code = e.schedule_code
@@ -309,7 +302,7 @@ def schedule_words(e: model.StatusEntry | model.PastStatus, short: bool = False)
     return text
 
 
-def schedule_text(e: model.StatusEntry | model.PastStatus) -> str:
+def schedule_text(e: model.StatusEntry) -> str:
     """The schedule in full (`schedule_words`, long form)."""
     return schedule_words(e)
 

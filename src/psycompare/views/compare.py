@@ -85,14 +85,14 @@ class Item(NamedTuple):
     locator: str = ""  # where in its first-listed source the fact is found (--full views)
 
 
-def _status_on(sub: model.Substance, code: str, on: date) -> model.PastStatus | model.StatusEntry | None:
+def _status_on(sub: model.Substance, code: str, on: date) -> model.StatusEntry | None:
     from psycompare.query.history import status_on
 
     return status_on(sub, code, on)
 
 
 def _status_items(sub: model.Substance, key: str, jurisdiction: str, short: bool, on: date | None = None) -> list[Item]:
-    e: model.StatusEntry | model.PastStatus | None
+    e: model.StatusEntry | None
     if on is None:
         e = sub.status_for(jurisdiction)
     else:
@@ -209,8 +209,9 @@ def items_for(
         return [Item(sub.class_.text, sub.class_.sources, sub.class_.as_of, locator=sub.class_.locator)]
     if key == "mechanism":
         m = sub.mechanism
-        if short and m.short:  # "How it works": the short form, citing the first source
-            return [Item(m.short, m.sources[:1], m.as_of, locator=m.locator)]
+        if short and m.short:  # "How it works": the short form, citing the first source; the
+            # summary leaves the locator to --full, like its other short forms (one screen, 80x24)
+            return [Item(m.short, m.sources[:1], m.as_of)]
         return [Item(m.text, m.sources, m.as_of, locator=m.locator)]
     if key == "effects":
         if short and sub.effects and all(f.short for f in sub.effects):

@@ -1,7 +1,7 @@
 """`data diff OLD NEW`: what changed between two data directories, fact by fact.
 
 Each directory is read on its own (no bundled data); an overlay NEW is laid over OLD. Records are compared
-in schema form (``schema.record_to_dict``); list items are matched by a key that
+in schema form (``record_to_dict``); list items are matched by a key that
 names them (a status entry by its jurisdiction, an event by date, place and kind...),
 so a change inside an item shows as changed fields rather than a removal and an addition.
 Interaction rules are matched by their unordered pair, effect and setting (the key the
@@ -15,7 +15,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from psycompare.schema import rules as schema
+from psycompare.schema.convert import record_to_dict, source_to_dict
 from psycompare.store.dataset import Dataset
 from psycompare.views.base import Block, Row, View
 
@@ -120,7 +120,7 @@ def diff_records(sid: str, old: dict[str, Any], new: dict[str, Any]) -> list[dic
 
 
 def _records(ds: Dataset) -> dict[str, dict[str, Any]]:
-    return {sid: schema.record_to_dict(ds.load(sid)) for sid in ds.ids()}
+    return {sid: record_to_dict(ds.load(sid)) for sid in ds.ids()}
 
 
 def _sources(ds: Dataset) -> dict[str, dict[str, Any]]:
@@ -136,7 +136,7 @@ def _sources(ds: Dataset) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for idx in ds.indexes:
         for sid, src in idx.all_sources().items():
-            out.setdefault(sid, schema.source_to_dict(src))
+            out.setdefault(sid, source_to_dict(src))
     return out
 
 
@@ -187,7 +187,7 @@ def _interaction_items(roots: list[str]) -> dict[str, dict[str, dict[str, Any]]]
                     named[key] = dict(entry)
                     continue
                 merged = {**old, **entry}  # a later directory: names replace, lists unite
-                for k in ("aliases", "classes", "properties", "sources"):
+                for k in ("aliases", "classes", "properties", "sources", "contains"):
                     if isinstance(old.get(k), list) and isinstance(entry.get(k), list):
                         merged[k] = list(dict.fromkeys([*old[k], *entry[k]]))
                 named[key] = merged

@@ -4,40 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from psycompare.interaction_model import NO_RECORD, SEVERITIES, Hit, InteractionData, Pair, Partner
+from psycompare.interaction_model import NO_RECORD, SEVERITIES, Hit, InteractionData, Pair, Partner, Rule
 from psycompare.query.interactions import HIGH_RISK
 from psycompare.schema.interactions import ACTIONS, LEGEND
 from psycompare.store.dataset import BUNDLED
-from psycompare.views.base import Block, Footnotes, Row, View, iso, source_json, words
+from psycompare.views.base import Block, Citations, Row, View, iso, marker, source_json, words
 
 if TYPE_CHECKING:
-    from psycompare.model import Source
     from psycompare.store.dataset import Dataset
 
 SEVERITY_MARK = {"contraindicated": "XX", "major": "!!", "moderate": "~", "minor": ".", "none": "o"}
 MARK_LEGEND = "XX contraindicated, !! major, ~ moderate, . minor, o reviewed: none known, ? not reviewed"
 NOT_REVIEWED = "not reviewed"
-
-
-class _Numbers:
-    """Numbers sources in order of first citation across the whole view."""
-
-    def __init__(self, ds: Dataset) -> None:
-        self.ds = ds
-        self.number: dict[str, int] = {}
-        self.sources: list[tuple[int, Source]] = []
-
-    def cite(self, ids: tuple[str, ...]) -> tuple[int, ...]:
-        out = []
-        for sid in ids:
-            if sid not in self.number:
-                src = self.ds.source(sid)
-                if src is None:
-                    continue
-                self.number[sid] = len(self.sources) + 1
-                self.sources.append((self.number[sid], src))
-            out.append(self.number[sid])
-        return tuple(sorted(set(out)))
 
 
 def _name(data: InteractionData, pid: str, p: Partner | None = None) -> str:
@@ -68,6 +46,7 @@ def hit_json(data: InteractionData, hit: Hit, layered: bool) -> dict[str, Any]:
         "evidence": r.evidence,
         "management": r.management,
         "sources": list(r.sources),
+        "locator": r.locator,
         "as_of": iso(r.as_of or data.reviewed),
     }
     if layered:
@@ -99,12 +78,20 @@ def _what(data: InteractionData, p: Pair) -> str:
     return what + (f"; +{more} more rule{'s' if more > 1 else ''}" if more else "")
 
 
+def _locate(nums: Citations, r: Rule) -> str:
+    """``see section 7.1 in [3]``: where in its first-listed source the rule is stated."""
+    if not r.locator or not r.sources:
+        return ""
+    first = nums.cite(r.sources[:1])
+    return f"see {r.locator} in {marker(first)}" if first else f"see {r.locator}"
+
+
 def _todo(p: Pair) -> str:
     r = p.hits[0].rule
     return r.action or ACTIONS[r.severity]
 
 
-def _summary_row(data: InteractionData, nums: _Numbers, p: Pair, label: str) -> Row:
+def _summary_row(data: InteractionData, nums: Citations, p: Pair, label: str) -> Row:
     """One line for a pair: severity, the pair, what happens, what to do, evidence, citation."""
     if not p.hits:
         return Row([NOT_REVIEWED, label, NO_RECORD, "-", "-"])
@@ -112,7 +99,7 @@ def _summary_row(data: InteractionData, nums: _Numbers, p: Pair, label: str) -> 
     return Row([p.severity or "", label, _what(data, p), _todo(p), words(r.evidence)], nums.cite(r.sources))
 
 
-def _detail_blocks(data: InteractionData, nums: _Numbers, found: list[Pair], layered: bool) -> list[Block]:
+def _detail_blocks(data: InteractionData, nums: Citations, found: list[Pair], layered: bool) -> list[Block]:
     """Every rule of every pair, one labelled block per pair (`--full`)."""
     blocks = []
     for p in found:
@@ -133,6 +120,7 @@ def _detail_blocks(data: InteractionData, nums: _Numbers, found: list[Pair], lay
                     nums.cite(r.sources),
                     r.as_of if r.as_of and r.as_of != data.reviewed else None,
                     r.origin if layered and r.origin != BUNDLED else "",
+                    locator=_locate(nums, r),
                 )
             )
         blocks.append(
@@ -164,7 +152,7 @@ def pairs_view(
 ) -> View:
     """Two or more names: one line per pair, most severe first; a chart for three to six names;
     every rule with what to do and its sources with ``full``."""
-    nums = _Numbers(ds)
+    nums = Citations(ds)
     labels = {p.id: q for q, p in asked}
     rows = [
         _summary_row(data, nums, p, f"{labels.get(p.a.id, p.a.name)} + {labels.get(p.b.id, p.b.name)}") for p in found
@@ -190,7 +178,7 @@ def partner_view(
     full: bool = False,
 ) -> View:
     """One name: its rules grouped by severity, then what has not been reviewed. Never empty."""
-    nums = _Numbers(ds)
+    nums = Citations(ds)
     (query, me), *_ = asked
     blocks: list[Block] = []
     for sev in SEVERITIES:
@@ -224,7 +212,7 @@ def _view(
     data: InteractionData,
     asked: list[tuple[str, Partner]],
     found: list[Pair],
-    nums: _Numbers,
+    nums: Citations,
     blocks: list[Block],
     layered: bool,
     hint: str,
@@ -232,8 +220,8 @@ def _view(
     """The JSON, CSV and footnotes every interactions answer shares."""
     out_pairs: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
-    every = _Numbers(nums.ds)  # JSON lists every rule's sources; people see the ones cited on screen
-    every.cite(tuple(s.id for _, s in nums.sources))
+    every = Citations(nums.ds)  # JSON lists every rule's sources; people see the ones cited on screen
+    every.cite([s.id for s in nums.sources])
     for p in found:
         for h in p.hits:
             r = h.rule
@@ -275,11 +263,11 @@ def _view(
         "names": [partner_json(p, q) for q, p in asked],
         "reviewed": iso(data.reviewed),
         "pairs": out_pairs,
-        "sources": [source_json(n, s) for n, s in every.sources],
+        "sources": [source_json(n, s) for n, s in every.footnotes()],
         "not_reviewed": [],  # one name: what it has no rule with either way
     }
     reviewed = f"reviewed {iso(data.reviewed)}" if data.reviewed else "interactions"
-    return View(data_out, blocks, CSV_HEADER, csv_rows, [Footnotes(reviewed, nums.sources)], hint=hint)
+    return View(data_out, blocks, CSV_HEADER, csv_rows, [nums.as_footnotes(reviewed)], hint=hint)
 
 
 SUMMARY_COLUMNS = ["severity", "with", "what happens", "what to do", "evidence"]

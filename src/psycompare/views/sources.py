@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from psycompare import model
-from psycompare.schema import rules as schema
+from psycompare.schema.fields import SECTIONS
 from psycompare.store.dataset import Dataset
-from psycompare.views.base import Block, Row, View, source_json, where_short
+from psycompare.views.base import Block, Row, View, record_citations, source_json, where_short
 
 
 def cited_at(sub: model.Substance) -> dict[str, list[str]]:
     """Per source id, the places in it that the record's facts point to (their ``locator``,
     which refers to a fact's first-listed source), as ``SECTION: LOCATOR``."""
     out: dict[str, list[str]] = {}
-    for sec in schema.SECTIONS:
+    for sec in SECTIONS:
         value = getattr(sub, sec.attr)
         for item in value if sec.many else (value,) if value is not None else ():
             where = getattr(item, "locator", "")
@@ -30,7 +30,7 @@ def sources_view(ds: Dataset, subs: list[model.Substance], wide: bool = False) -
     data: list[dict[str, Any]] = []
     csv_rows: list[list[str]] = []
     for sub in subs:
-        srcs = ds.sources_of(sub)
+        numbered = record_citations(ds, sub).footnotes()  # the numbers `show NAME` cites them by
         at = cited_at(sub)
         if wide:
             rows = [
@@ -46,14 +46,14 @@ def sources_view(ds: Dataset, subs: list[model.Substance], wide: bool = False) -
                         "; ".join(at.get(s.id, [])),
                     ]
                 )
-                for n, s in enumerate(srcs, 1)
+                for n, s in numbered
             ]
             cols = ["source", "title", "publisher", "date", "kind", "link", "id", "cited at"]
             blocks.append(Block(f"{sub.name}: sources", cols, rows, "fields"))
         else:
             rows = [
                 Row([f"[{n}]", s.date.isoformat(), s.kind + (" copy" if s.secondary else ""), where_short(s), s.title])
-                for n, s in enumerate(srcs, 1)
+                for n, s in numbered
             ]
             cols = ["#", "date", "kind", "where", "title"]
             blocks.append(Block(f"{sub.name}: sources", cols, rows, "rows", one_line=True, drop=(2,)))
@@ -61,10 +61,10 @@ def sources_view(ds: Dataset, subs: list[model.Substance], wide: bool = False) -
             {
                 "id": sub.id,
                 "name": sub.name,
-                "sources": [source_json(n, s) | {"cited_at": at.get(s.id, [])} for n, s in enumerate(srcs, 1)],
+                "sources": [source_json(n, s) | {"cited_at": at.get(s.id, [])} for n, s in numbered],
             }
         )
-        for n, s in enumerate(srcs, 1):
+        for n, s in numbered:
             csv_rows.append(
                 [sub.id, str(n), s.id, s.kind, s.title, s.publisher, s.date.isoformat(), s.pmid, s.doi, s.url]
                 + ["yes" if s.secondary else "", s.note]
