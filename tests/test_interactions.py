@@ -340,3 +340,11 @@ def test_two_names_for_one_thing_are_a_usage_error(run: Run, names: list[str], m
     code, out, err = run("interactions", *names)
     assert (code, out) == (2, "") and err.startswith(f"psycompare: {message}") and len(err.splitlines()) == 1
     assert call(["interactions", *names], True) == call(["interactions", *names], False)
+
+
+def test_one_rule_is_not_the_most_severe_of_one(run: Run) -> None:
+    """Audit 2026-12-04 UX Low list: "major (most severe of 1 rule)"."""
+    pair = json.loads(run("interactions", "lsd", "lithium", "-f", "json")[1])["pairs"][0]
+    assert pair["message"] == "major (1 rule)"
+    pair = json.loads(run("interactions", "mdma", "maoi", "-f", "json")[1])["pairs"][0]
+    assert pair["message"].startswith("contraindicated (most severe of ") and pair["message"].endswith(" rules)")
