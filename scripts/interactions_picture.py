@@ -27,7 +27,7 @@ def main() -> int:
     data = ix.load(ds)
     view = iv.coverage_view(data, *ix.coverage(ds, data))
     buf = io.StringIO()
-    table.render(view, buf, color=True, width=WIDTH, force_terminal=True)
+    table.render(view, buf, color=True, width=WIDTH)
     console = Console(record=True, width=WIDTH, force_terminal=True, color_system="truecolor", file=io.StringIO())
     console.print("$ psycompare interactions --coverage", style="bold green")
     for line in buf.getvalue().splitlines():

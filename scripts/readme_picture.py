@@ -29,7 +29,7 @@ def main() -> int:
     subs = [ds.get("ketamine"), ds.get("mdma")]
     view = compare_view.compare_view(ds, subs, compare_view.parse_fields(None), "US")
     buf = io.StringIO()
-    table.render(view, buf, color=True, width=WIDTH, force_terminal=True)
+    table.render(view, buf, color=True, width=WIDTH)
     lines = buf.getvalue().splitlines()
     console = Console(record=True, width=WIDTH, force_terminal=True, color_system="truecolor", file=io.StringIO())
     console.print("$ psycompare compare ketamine mdma", style="bold green")

@@ -1,13 +1,16 @@
-"""Shared fixtures: an isolated cache per test, a CLI runner, an in-process main()."""
+"""Shared fixtures: an isolated cache per test, the real entry point in-process (`cli`, `run`)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
-from typer.testing import CliRunner
 
 from psycompare.cli.entry import main
 from psycompare.store.dataset import bundled_dir
@@ -15,9 +18,30 @@ from psycompare.store.dataset import bundled_dir
 BUNDLED = bundled_dir()
 
 
+@pytest.fixture(scope="session")
+def _warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder warmed once for the bundled data: index, parsed files, checked rules.
+
+    Each test gets a private copy of it, so a test starts as a user's second call does
+    instead of re-parsing every bundled file (0.2 s a test, about 1,000 tests). The cache
+    never changes an answer (store/index.py); the cold path is tested by the `cold_cache`
+    tests and the golden corpus.
+    """
+    where = tmp_path_factory.mktemp("warm-cache")
+    env = {"PSYCOMPARE_CACHE_DIR": str(where), "PSYCOMPARE_DATA": None, "PSYCOMPARE_DEBUG": None}
+    for args in (["list"], ["show", "mdma"], ["interactions", "mdma", "sertraline"], ["interactions", "--coverage"]):
+        cli(args, env)
+    return where
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PSYCOMPARE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    cache = tmp_path_factory.mktemp("cache")
+    if request.node.get_closest_marker("cold_cache") is None:
+        shutil.copytree(request.getfixturevalue("_warm_cache"), cache, dirs_exist_ok=True)
+    monkeypatch.setenv("PSYCOMPARE_CACHE_DIR", str(cache))
     monkeypatch.delenv("PSYCOMPARE_DATA", raising=False)
     monkeypatch.delenv("PSYCOMPARE_DEBUG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -26,9 +50,58 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
+class Result(NamedTuple):
+    """One command line's outcome, as a shell sees it."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    output: str  # stdout and stderr interleaved, as on a terminal
+
+
+class _Tee(io.StringIO):
+    def __init__(self, mixed: io.StringIO) -> None:
+        super().__init__()
+        self.mixed = mixed
+
+    def write(self, s: str) -> int:
+        self.mixed.write(s)
+        return super().write(s)
+
+
+@contextlib.contextmanager
+def _environ(env: Mapping[str, str | None]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in env}
+    try:
+        for k, v in env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def cli(args: Sequence[str], env: Mapping[str, str | None] | None = None) -> Result:
+    """Run one command line through the real entry point (`cli.entry.main`: the fast path, else
+    the Typer app, and its error-to-exit-code mapping) in-process, stdout and stderr captured.
+
+    ``env`` sets (None: unsets) environment variables for this call only.
+    """
+    mixed = io.StringIO()
+    out, err = _Tee(mixed), _Tee(mixed)
+    code = 0
+    with _environ(env or {}), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code) if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return Result(code, out.getvalue(), err.getvalue(), mixed.getvalue())
 
 
 Run = Callable[..., tuple[int, str, str]]

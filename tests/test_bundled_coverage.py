@@ -10,21 +10,19 @@ import os
 import tomllib
 
 import pytest
-from typer.testing import CliRunner
 
 from psycompare.cli.fastpath import parse
-from psycompare.cli.typer_app import app
 from psycompare.schema import rules as schema
 from psycompare.store.dataset import Dataset
 from psycompare.views.listing import schedule_parts
 
+from .conftest import cli
 from .test_fastpath import call
 
 NEW = ["dmt", "5-meo-dmt", "ibogaine", "mescaline", "methylone", "dextromethorphan-bupropion"]
 # What every record covers (issue 14 point 2); entries no primary source could confirm are in GAPS.
 JURISDICTIONS = {"US", "CA", "GB", "EU", "AU", "INTL", "NZ", "CH", "DE"}
 FORMATS = ["table", "plain", "json", "csv", "markdown", "toml"]
-runner = CliRunner()
 
 
 def test_at_least_13_substances_and_all_complete() -> None:
@@ -177,10 +175,10 @@ def test_fast_path_takes_and_matches_typer(argv: list[str]) -> None:
 
 
 def test_typer_documents_the_options() -> None:
-    out = runner.invoke(app, ["list", "--help"]).output
+    out = cli(["list", "--help"]).output
     for opt in ("--class", "--approval", "--jurisdiction", "--schedule"):
         assert opt in out
-    assert "--all" in runner.invoke(app, ["status", "--help"]).output
+    assert "--all" in cli(["status", "--help"]).output
 
 
 def test_gaps_are_real_and_listed() -> None:

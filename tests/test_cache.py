@@ -21,10 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from psycompare.store import cache as sealed
 from psycompare.store import index
 from psycompare.store.dataset import Dataset, default_cache_dir
 
 from .conftest import Run, make_dir
+
+pytestmark = pytest.mark.cold_cache  # these tests watch the cache folder from empty
 
 DAY_NS = 86400 * 1_000_000_000
 
@@ -304,6 +307,7 @@ def test_finding_17_odd_file_and_folder_names_and_local_times_with_the_cache_on(
     assert Dataset([root]).get("ketamine").id == "ketamine"
 
 
+@pytest.mark.slow  # starts psycompare as a process
 def test_finding_23_interrupted_cache_writes_leave_no_temporary_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock_ahead: None
 ) -> None:
@@ -338,6 +342,7 @@ def test_finding_23_interrupted_cache_writes_leave_no_temporary_files(
         assert list(folder.iterdir()) == []
 
 
+@pytest.mark.slow  # starts psycompare as a process
 def test_finding_23_temporary_files_of_dead_writers_are_swept(clock_ahead: None) -> None:
     folder = cache_dir()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -424,8 +429,8 @@ def test_parsed_interaction_files_are_cached_by_content(tmp_path: Path, monkeypa
     (blob,) = cache.glob("parsed-*.bin")
     assert blob.stat().st_mode & 0o777 == 0o600
     calls: list[str] = []
-    real = index.read_toml
-    monkeypatch.setattr(index, "read_toml", lambda p: calls.append(p) or real(p))
+    real = sealed.read_toml  # read_toml_cached lives in store/cache.py (index re-exports it)
+    monkeypatch.setattr(sealed, "read_toml", lambda p: calls.append(p) or real(p))
     assert index.read_toml_cached(str(src), str(cache))[0] == first[0] and calls == []  # served from the cache
     # same size, same mtime, other bytes: the content key sees it
     st = src.stat()

@@ -1,4 +1,4 @@
-"""Every command and format through Typer's CliRunner, and error mapping through main()."""
+"""Every command and format through the real entry point (entry.main: fast path or Typer), and error mapping."""
 
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from psycompare.cli.typer_app import app
-
-from .conftest import Run, make_dir
+from .conftest import Run, cli, make_dir
 
 FORMATS = ["table", "plain", "json", "csv", "markdown", "toml"]
 COMMANDS = [
@@ -33,8 +30,8 @@ COMMANDS = [
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
-def test_every_command_and_format(runner: CliRunner, args: list[str], fmt: str) -> None:
-    result = runner.invoke(app, [*args, "--format", fmt])
+def test_every_command_and_format(args: list[str], fmt: str) -> None:
+    result = cli([*args, "--format", fmt])
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.strip()
@@ -53,8 +50,8 @@ def test_every_command_and_format(runner: CliRunner, args: list[str], fmt: str) 
         assert "medical advice" not in out
 
 
-def test_compare_reproduces_seed_rows(runner: CliRunner) -> None:
-    data = json.loads(runner.invoke(app, ["compare", "ketamine", "mdma", "--full", "-f", "json"]).stdout)
+def test_compare_reproduces_seed_rows() -> None:
+    data = json.loads(cli(["compare", "ketamine", "mdma", "--full", "-f", "json"]).stdout)
     assert data["mode"] == "full"
     rows = {r["field"]: r["values"] for r in data["rows"]}
     for field in ("status", "schedule", "effects", "serious_risks", "common_side_effects", "delivery"):
@@ -77,14 +74,14 @@ def test_compare_reproduces_seed_rows(runner: CliRunner) -> None:
     assert cited == {s["id"] for s in data["sources"]}
 
 
-def test_compare_json_shape_is_documented(runner: CliRunner) -> None:
-    data = json.loads(runner.invoke(app, ["compare", "ketamine", "mdma", "-f", "json", "--fields", "schedule"]).stdout)
+def test_compare_json_shape_is_documented() -> None:
+    data = json.loads(cli(["compare", "ketamine", "mdma", "-f", "json", "--fields", "schedule"]).stdout)
     assert set(data) == {"meta", "substances", "jurisdiction", "mode", "on", "rows", "sources"}
     assert data["rows"][0]["field"] == "schedule"
 
 
-def test_status_json_shape(runner: CliRunner) -> None:
-    data = json.loads(runner.invoke(app, ["status", "molly", "ecstasy", "ketamine", "-f", "json"]).stdout)
+def test_status_json_shape() -> None:
+    data = json.loads(cli(["status", "molly", "ecstasy", "ketamine", "-f", "json"]).stdout)
     assert [s["id"] for s in data["substances"]] == ["mdma", "ketamine"]  # duplicates collapse
     mdma = data["substances"][0]
     assert {e["jurisdiction"] for e in mdma["status"]} >= {"US", "AU", "CA", "EU", "GB"}
@@ -94,16 +91,16 @@ def test_status_json_shape(runner: CliRunner) -> None:
     assert dates == sorted(dates)
 
 
-def test_sources_numbering_matches_show(runner: CliRunner) -> None:
-    shown = json.loads(runner.invoke(app, ["show", "mdma", "-f", "json"]).stdout)["substances"][0]
-    listed = json.loads(runner.invoke(app, ["sources", "mdma", "-f", "json"]).stdout)["substances"][0]
+def test_sources_numbering_matches_show() -> None:
+    shown = json.loads(cli(["show", "mdma", "-f", "json"]).stdout)["substances"][0]
+    listed = json.loads(cli(["sources", "mdma", "-f", "json"]).stdout)["substances"][0]
     assert [s["id"] for s in shown["sources"]] == [s["id"] for s in listed["sources"]]
     assert shown["sources"][0]["id"] in shown["class"]["sources"]
 
 
-def test_toml_output_reads_back_unchanged(runner: CliRunner) -> None:
-    as_json = json.loads(runner.invoke(app, ["show", "esketamine", "-f", "json"]).stdout)
-    as_toml = tomllib.loads(runner.invoke(app, ["show", "esketamine", "-f", "toml"]).stdout)
+def test_toml_output_reads_back_unchanged() -> None:
+    as_json = json.loads(cli(["show", "esketamine", "-f", "json"]).stdout)
+    as_toml = tomllib.loads(cli(["show", "esketamine", "-f", "toml"]).stdout)
 
     def strip_none(v: object) -> object:
         if isinstance(v, dict):
@@ -115,47 +112,45 @@ def test_toml_output_reads_back_unchanged(runner: CliRunner) -> None:
     assert as_toml == strip_none(as_json)
 
 
-def test_brackets_are_not_markup(runner: CliRunner, tmp_path: Path) -> None:
+def test_brackets_are_not_markup(tmp_path: Path) -> None:
     user = make_dir(tmp_path / "u", {"testdrug": ("Testdrug", [])})
     for fmt in ("table", "plain", "markdown"):
-        result = runner.invoke(app, ["--data", str(user), "show", "testdrug", "-f", fmt])
+        result = cli(["--data", str(user), "show", "testdrug", "-f", fmt])
         assert result.exit_code == 0, result.output
         assert "[bold]test[/bold]" in result.stdout  # Markdown too: brackets alone are not a link
         assert "[not markup]" in result.stdout
 
 
-def test_show_marks_user_facts(runner: CliRunner, tmp_path: Path) -> None:
+def test_show_marks_user_facts(tmp_path: Path) -> None:
     user = make_dir(tmp_path / "u", {"mdma": ("MDMA", [])})
-    result = runner.invoke(app, ["--data", str(user), "show", "mdma", "-f", "plain"])
+    result = cli(["--data", str(user), "show", "mdma", "-f", "plain"])
     assert f"{{from {user.resolve()}}}" in result.stdout
-    data = json.loads(runner.invoke(app, ["--data", str(user), "show", "mdma", "-f", "json"]).stdout)
+    data = json.loads(cli(["--data", str(user), "show", "mdma", "-f", "json"]).stdout)
     rec = data["substances"][0]
     assert rec["mechanism"]["origin"] == str(user.resolve())
     assert rec["events"][0]["origin"] == "bundled"
 
 
-def test_list_json(runner: CliRunner) -> None:
-    data = json.loads(runner.invoke(app, ["list", "-f", "json"]).stdout)["substances"]
+def test_list_json() -> None:
+    data = json.loads(cli(["list", "-f", "json"]).stdout)["substances"]
     ids = [d["id"] for d in data]
     assert ids == sorted(ids) and {"ketamine", "esketamine", "mdma", "psilocybin", "lsd"} <= set(ids)
     assert {d["us_schedule"] for d in data if d["id"] == "mdma"} == {"Schedule I (Controlled Substances Act)"}
 
 
-def test_version(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["--version"])
+def test_version() -> None:
+    result = cli(["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("psycompare 0.") and "dataset 20" in result.stdout
 
 
-def test_search_finds_fields(runner: CliRunner) -> None:
-    data = json.loads(runner.invoke(app, ["search", "REMS", "-f", "json"]).stdout)
+def test_search_finds_fields() -> None:
+    data = json.loads(cli(["search", "REMS", "-f", "json"]).stdout)
     assert any(m["substance"] == "esketamine" for m in data["matches"])
     assert all("rems" in m["snippet"].lower() for m in data["matches"])
 
 
-def test_side_effect_filters(runner: CliRunner) -> None:
-    data = json.loads(
-        runner.invoke(app, ["side-effects", "ketamine", "--setting", "nonmedical", "--serious", "-f", "json"]).stdout
-    )
+def test_side_effect_filters() -> None:
+    data = json.loads(cli(["side-effects", "ketamine", "--setting", "nonmedical", "--serious", "-f", "json"]).stdout)
     effects = data["substances"][0]["side_effects"]
     assert effects and all(e["setting"] == "nonmedical" and e["severity"] == "serious" for e in effects)
 

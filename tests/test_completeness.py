@@ -6,13 +6,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from psycompare.cli.typer_app import app
 from psycompare.store import completeness
 from psycompare.store.dataset import Dataset, bundled_root
 
-runner = CliRunner()
+from .conftest import cli
+
 BUNDLED = Path(bundled_root())
 
 
@@ -21,7 +19,7 @@ def test_bundled_data_passes_the_completeness_rule() -> None:
 
 
 def test_data_validate_complete_exits_zero_on_the_bundled_data() -> None:
-    result = runner.invoke(app, ["data", "validate", "--complete", str(BUNDLED)])
+    result = cli(["data", "validate", "--complete", str(BUNDLED)])
     assert result.exit_code == 0, result.output
 
 

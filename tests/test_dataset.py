@@ -100,6 +100,7 @@ def _age(path: Path, seconds: float = 10) -> None:
         os.utime(p, (past, past))
 
 
+@pytest.mark.cold_cache  # counts the cache files it writes
 def test_cache_sees_edits_and_new_files(tmp_path: Path) -> None:
     root = make_dir(tmp_path / "d", {"alpha": ("Alpha", ["aa"])})
     _age(root)
@@ -174,6 +175,7 @@ def test_list_rows_are_fresh_and_merged(tmp_path: Path) -> None:
     assert merged["beta"]["us_approval"] is None and merged["ketamine"]["name"] == "Ketamine"
 
 
+@pytest.mark.cold_cache  # counts the cache files it writes
 def test_cache_without_listing_is_rebuilt(tmp_path: Path) -> None:
     import sqlite3
 

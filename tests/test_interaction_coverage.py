@@ -236,10 +236,19 @@ def test_d_sertraline_cyp3a4_and_bupropion(ds: Dataset) -> None:
     assert ix.for_pair(ds, "sertraline", "bupropion").severity == "major"
 
 
-@pytest.mark.parametrize("sub", ["sertraline", "paroxetine", "dextromethorphan-bupropion"])
+@pytest.mark.parametrize("sub", ["sertraline", "paroxetine"])
 def test_d_gabapentinoids_antidepressants_moderate(ds: Dataset, sub: str) -> None:
     assert ix.for_pair(ds, sub, "gabapentinoids").severity == "moderate"
     assert ix.for_pair(ds, sub, "pregabalin").severity == "moderate"
+
+
+def test_e_auvelity_gabapentinoids_major_via_bupropion_seizure_rule(ds: Dataset) -> None:
+    # round E: gabapentinoids are CNS depressants (FDA 2019), so the bupropion x CNS-depressant
+    # seizure rule (major) now fires for Auvelity; round D's moderate rule still fires beneath it
+    for partner in ("gabapentinoids", "pregabalin", "gabapentin"):
+        pair = ix.for_pair(ds, "dextromethorphan-bupropion", partner)
+        assert pair.severity == "major"
+        assert "moderate" in {h.rule.severity for h in pair.hits}
 
 
 def test_d_ketamine_cannabis_via_cns_depressant_rule(ds: Dataset) -> None:
@@ -255,3 +264,56 @@ def test_d_paroxetine_qt_milder_than_its_contraindications(ds: Dataset) -> None:
 
 def test_d_auvelity_warfarin_moderate(ds: Dataset) -> None:
     assert ix.for_pair(ds, "dextromethorphan-bupropion", "warfarin").severity == "moderate"
+
+
+@pytest.mark.parametrize(
+    ("sub", "severity"),
+    [
+        ("lsd", "minor"),
+        ("psilocybin", "minor"),
+        ("mescaline", "minor"),
+        ("dmt", "minor"),
+        ("5-meo-dmt", "minor"),
+        ("mdma", "moderate"),
+        ("methylone", "moderate"),
+        ("ibogaine", "major"),
+    ],
+)
+def test_e_gabapentinoids_via_cns_depressant_property(ds: Dataset, sub: str, severity: str) -> None:
+    # round E: class.gabapentinoids has the cns-depressants property (FDA 2019 safety
+    # communication), so the substances' CNS-depressant rules decide their gabapentinoid cells
+    for partner in ("gabapentinoids", "gabapentin", "pregabalin"):
+        assert ix.for_pair(ds, sub, partner).severity == severity
+
+
+def test_e_sertraline_cyp2d6_inhibitors_minor_but_ssri_rules_win(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "sertraline", "cyp2d6-inhibitors").severity == "minor"
+    assert ix.for_pair(ds, "sertraline", "quinidine").severity == "minor"
+    # fluoxetine is an SSRI as well: the serotonin-syndrome rule stays the answer
+    assert ix.for_pair(ds, "sertraline", "fluoxetine").severity == "major"
+
+
+def test_e_methylone_cyp_rules(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "methylone", "cyp2d6-inhibitors").severity == "moderate"
+    assert ix.for_pair(ds, "methylone", "bupropion").severity == "moderate"  # via its CYP2D6 property
+    assert ix.for_pair(ds, "methylone", "quinidine").severity == "moderate"
+    assert ix.for_pair(ds, "methylone", "cyp3a4-inhibitors").severity == "minor"
+    assert ix.for_pair(ds, "methylone", "cyp3a4-inducers").severity == "minor"
+    # MDMA keeps its stricter, study-based CYP2D6 rule
+    assert ix.for_pair(ds, "mdma", "cyp2d6-inhibitors").severity == "major"
+
+
+def test_e_ibogaine_cyp3a4_rules(ds: Dataset) -> None:
+    assert ix.for_pair(ds, "ibogaine", "cyp3a4-inhibitors").severity == "moderate"
+    assert ix.for_pair(ds, "ibogaine", "ketoconazole").severity == "moderate"
+    assert ix.for_pair(ds, "ibogaine", "cyp3a4-inducers").severity == "minor"
+    # CYP2D6 inhibitors keep the stricter QT rule
+    assert ix.for_pair(ds, "ibogaine", "quinidine").severity == "major"
+
+
+@pytest.mark.parametrize(
+    ("sub", "severity"),
+    [("esketamine", "minor"), ("dmt", "minor"), ("5-meo-dmt", "minor"), ("methylone", "moderate")],
+)
+def test_e_antiretrovirals(ds: Dataset, sub: str, severity: str) -> None:
+    assert ix.for_pair(ds, sub, "antiretrovirals").severity == severity

@@ -313,6 +313,7 @@ def test_finding_12_nan_and_inf_are_located_problems(run: Run, tmp_path: Path) -
 # -- 14, 15. only regular files, with a size limit ----------------------------------------------
 
 
+@pytest.mark.slow  # starts psycompare as a process
 @needs_exe
 @pytest.mark.parametrize("where", ["substances/zz.toml", "sources.toml", "dataset.toml"])
 def test_finding_14_fifo_is_a_located_problem(tmp_path: Path, where: str) -> None:
@@ -325,6 +326,7 @@ def test_finding_14_fifo_is_a_located_problem(tmp_path: Path, where: str) -> Non
     assert r.returncode == 1 and f"{where}:1:1: (file): cannot read: not a regular file" in r.stdout
 
 
+@pytest.mark.slow  # starts psycompare as a process
 @needs_exe
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_finding_15_device_symlink_is_a_located_problem(tmp_path: Path, device: str) -> None:
@@ -434,6 +436,7 @@ def test_finding_18_machine_formats_on_a_non_utf8_stdout(tmp_path: Path, env: di
 # -- 19. closed or full streams ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts psycompare as a process
 @needs_exe
 def test_finding_19_closed_stderr_keeps_success(tmp_path: Path) -> None:
     for cmd in (
@@ -445,6 +448,7 @@ def test_finding_19_closed_stderr_keeps_success(tmp_path: Path) -> None:
         assert r.returncode == 0, cmd
 
 
+@pytest.mark.slow  # starts psycompare as a process
 @needs_exe
 @pytest.mark.parametrize(
     ("cmd", "message"),
@@ -470,6 +474,7 @@ def test_finding_19_write_errors_are_one_line_user_errors(tmp_path: Path, cmd: s
     assert "internal error" not in r.stderr and "Exception ignored" not in r.stderr
 
 
+@pytest.mark.slow  # starts psycompare as a process
 @needs_exe
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
 def test_finding_19_unwritable_out(tmp_path: Path) -> None:
@@ -481,6 +486,7 @@ def test_finding_19_unwritable_out(tmp_path: Path) -> None:
 # -- 20. --help and --version into a closed pipe -------------------------------------------------
 
 
+@pytest.mark.slow  # starts psycompare as a process
 @needs_exe
 @pytest.mark.parametrize("args", ["--help", "--version", "show --help", "data --help"])
 def test_finding_20_help_into_closed_pipe_exits_0(tmp_path: Path, args: str) -> None:

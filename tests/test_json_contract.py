@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -52,6 +53,7 @@ def load_schema(name: str) -> dict[str, Any]:
     return result
 
 
+@functools.cache  # one check and compile per schema for the whole run (validators are stateless)
 def validator(name: str) -> jsonschema.Draft202012Validator:
     schema = load_schema(name)
     jsonschema.Draft202012Validator.check_schema(schema)

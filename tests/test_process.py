@@ -17,7 +17,10 @@ import pytest
 from psycompare.render.formats import DISCLAIMER
 
 EXE = shutil.which("psycompare")
-pytestmark = pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
+pytestmark = [
+    pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH"),
+    pytest.mark.slow,  # every test here starts psycompare as a process
+]
 
 
 def sh(cmd: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -7,15 +7,14 @@ import datetime as dt
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from psycompare.cli.typer_app import app
 from psycompare.query import jurisdiction as jurisdictions
 from psycompare.store.dataset import Dataset
 
+from .conftest import cli
+
 D = dt.date
 PRIMARY = {"label", "regulator", "rule", "trial", "registry", "sponsor"}
-runner = CliRunner()
 
 # (record, date, jurisdiction, kind, a source id it must cite, needs a primary source)
 EVENTS = [
@@ -88,7 +87,7 @@ def test_auvelity_us_status_has_the_alzheimer_indication_and_history(ds: Dataset
 
 
 def test_auvelity_as_of_2024_shows_mdd_only() -> None:
-    r = runner.invoke(app, ["status", "dextromethorphan-bupropion", "--as-of", "2024-01-01", "-f", "json"])
+    r = cli(["status", "dextromethorphan-bupropion", "--as-of", "2024-01-01", "-f", "json"])
     assert r.exit_code == 0, r.output
     row = json.loads(r.output)["substances"][0]["status"][0]
     assert row["indications"] == ["Major depressive disorder in adults"] and row["until"] == "2026-04-30"
@@ -126,7 +125,7 @@ def test_ketamine_gb_note_records_the_2026_acmd_advice(ds: Dataset) -> None:
 
 @pytest.mark.parametrize("code", ["CZ", "CN"])
 def test_new_codes_answer_in_status_all(code: str) -> None:
-    r = runner.invoke(app, ["status", "--all", "-j", code, "-f", "json"])
+    r = cli(["status", "--all", "-j", code, "-f", "json"])
     assert r.exit_code == 0, r.output
     rows = {row["id"]: row for row in json.loads(r.output)["substances"]}
     expect = "psilocybin" if code == "CZ" else "esketamine"

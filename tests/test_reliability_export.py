@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from psycompare.store.validate import validate_dirs
 
 from .conftest import BUNDLED, Run
@@ -16,6 +18,7 @@ from .conftest import BUNDLED, Run
 NAMES = sorted(p.stem for p in (BUNDLED / "substances").glob("*.toml"))
 
 
+@pytest.mark.slow  # eight processes at once
 def test_H3_concurrent_exports_into_one_folder_lose_no_source(tmp_path: Path) -> None:
     """H3: every record exported at once into one new folder; each exits 0 and the folder validates."""
     out = tmp_path / "cn"

@@ -141,6 +141,7 @@ def test_L2_class_cycles_are_reported(tmp_path: Path) -> None:
     assert any("class membership cycle: cc > cc" in p for p in found), found
 
 
+@pytest.mark.slow  # scale: thousands of rules
 def test_H5_locating_many_problems_is_linear(tmp_path: Path) -> None:
     """H5: 3,000 rules citing a misspelled source: one located error, fast (was 46 s at 4,000)."""
     body = "".join(
@@ -209,6 +210,7 @@ def test_M9_the_in_process_cache_sees_a_same_size_mtime_restored_edit(tmp_path: 
     assert any(r.severity == "major" and r.b == "lsd" for r in again.rules)
 
 
+@pytest.mark.slow  # scale: thousands of rules
 def test_M8_one_name_queries_read_only_the_rules_of_that_name(tmp_path: Path) -> None:
     """M8: 5,000 rules on one name: `involving` is linear (was O(R^2)), `pair` reads the smaller side."""
     n = 5000

@@ -18,6 +18,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -119,6 +120,7 @@ def _key(h: ix.Hit) -> tuple[object, ...]:
     return (h.rule,)
 
 
+@pytest.mark.slow  # hypothesis, many examples
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(overlays)
 def test_an_overlay_never_silently_changes_a_bundled_answer(o: dict[str, object]) -> None:

@@ -17,12 +17,11 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from psycompare.app.terminal import pager_command
-from psycompare.cli.typer_app import app, complete_fields, complete_jurisdiction, complete_name
+from psycompare.cli.typer_app import complete_fields, complete_jurisdiction, complete_name
 
-from .conftest import Run
+from .conftest import Run, cli
 
 EXE = shutil.which("psycompare")
 GOLDEN = Path(__file__).parent / "golden"
@@ -97,6 +96,7 @@ def _first_screen_holds_the_answer(screen: list[str]) -> None:
             assert needle in text, f"{row}: {needle!r} not on the first screen:\n{text}"
 
 
+@pytest.mark.slow  # a process on a pseudo-terminal
 @pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
 def test_first_screen_at_80x24_answers_the_four_questions(tmp_path: Path) -> None:
     """A pager that shows exactly one screen (rows - 1 lines, as less does) stands in for the reader."""
@@ -106,6 +106,7 @@ def test_first_screen_at_80x24_answers_the_four_questions(tmp_path: Path) -> Non
     _first_screen_holds_the_answer(screen)
 
 
+@pytest.mark.slow  # a process on a pseudo-terminal
 @pytest.mark.skipif(EXE is None or shutil.which("less") is None, reason="needs the installed command and less")
 def test_first_screen_through_real_less(tmp_path: Path) -> None:
     out = run_in_pty([EXE, "compare", "ketamine", "mdma"], _env(tmp_path), keys=b"q")
@@ -128,12 +129,14 @@ def test_no_pager_and_short_output_print_straight(tmp_path: Path) -> None:
     assert marker.exists() and "Top concerns" in marker.read_text()
 
 
+@pytest.mark.slow  # a process on a pseudo-terminal
 @pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
 def test_missing_pager_prints_instead(tmp_path: Path) -> None:
     out = run_in_pty([EXE, "compare", "ketamine", "mdma"], _env(tmp_path, PSYCOMPARE_PAGER="no-such-pager-here"))
     assert "Key evidence" in out and "Top concerns" in out
 
 
+@pytest.mark.slow  # starts psycompare as a process
 @pytest.mark.skipif(EXE is None, reason="psycompare is not installed on PATH")
 def test_never_pages_into_a_pipe(tmp_path: Path) -> None:
     marker = tmp_path / "paged"
@@ -166,7 +169,7 @@ def test_pager_choice(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_summary_golden(fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Regenerate with PSYCOMPARE_UPDATE_GOLDEN=1 after a reviewed data change."""
     monkeypatch.setenv("PSYCOMPARE_CACHE_DIR", "off")
-    result = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "-f", fmt], env={"COLUMNS": "80"})
+    result = cli(["compare", "ketamine", "mdma", "-f", fmt], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     golden = GOLDEN / f"compare-ketamine-mdma.{fmt}"
     if os.environ.get("PSYCOMPARE_UPDATE_GOLDEN") == "1":
@@ -176,14 +179,14 @@ def test_summary_golden(fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_plain_summary_is_short() -> None:
-    result = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "-f", "plain"], env={"COLUMNS": "100"})
+    result = cli(["compare", "ketamine", "mdma", "-f", "plain"], env={"COLUMNS": "100"})
     lines = result.stdout.splitlines()
     assert len(lines) <= 42, len(lines)  # with its sources, one line each
     assert lines[-1] == "More: psycompare compare ketamine mdma --full (every row)"
 
 
 def test_full_gives_every_detailed_row() -> None:
-    out = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "--full", "-f", "plain"]).stdout
+    out = cli(["compare", "ketamine", "mdma", "--full", "-f", "plain"]).stdout
     for label in ("Approved uses", "Off-label uses", "Uses under study", "Serious risks", "Timing", "Interactions"):
         assert label in out
     assert "Established uses" not in out
@@ -193,29 +196,29 @@ def test_full_gives_every_detailed_row() -> None:
 
 def test_fields_pick_rows_in_either_mode() -> None:
     for extra in ([], ["--full"]):
-        out = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "--fields", "schedule", *extra, "-f", "plain"])
+        out = cli(["compare", "ketamine", "mdma", "--fields", "schedule", *extra, "-f", "plain"])
         assert "Schedule (US)" in out.stdout and "Top concerns" not in out.stdout
-    out = CliRunner().invoke(app, ["compare", "lsd", "psilocybin", "--fields", "established_uses,schedule"]).stdout
+    out = cli(["compare", "lsd", "psilocybin", "--fields", "established_uses,schedule"]).stdout
     assert "Approved uses" in out  # the 0.1 row name still works
 
 
 def test_one_numbering_per_output() -> None:
     """Every marker in the output points into the one source list, and each source is listed once."""
-    out = CliRunner().invoke(app, ["compare", "ketamine", "spravato", "-f", "plain"]).stdout
+    out = cli(["compare", "ketamine", "spravato", "-f", "plain"]).stdout
     body, _, sources = out.partition("\nSources:\n")
     listed = re.findall(r"\[(\d+)\] ", sources)  # a summary lists several pointers to a line
     assert listed == [str(i) for i in range(1, len(listed) + 1)]
     cited = {int(n) for group in re.findall(r"\[([\d,]+)\]", body) for n in group.split(",")}
     assert cited == set(range(1, len(listed) + 1))
     assert sources.count("dea-fr-1999") == 0 and len(set(listed)) == len(listed)
-    full = CliRunner().invoke(app, ["compare", "ketamine", "spravato", "--full", "-f", "plain"]).stdout
+    full = cli(["compare", "ketamine", "spravato", "--full", "-f", "plain"]).stdout
     assert full.partition("\nSources:\n")[2].count("Placement of Ketamine into Schedule III") == 1
 
 
 def test_schedule_row_cites_the_schedule() -> None:
     import json
 
-    data = json.loads(CliRunner().invoke(app, ["compare", "ketamine", "mdma", "-f", "json"]).stdout)
+    data = json.loads(cli(["compare", "ketamine", "mdma", "-f", "json"]).stdout)
     sched = next(r for r in data["rows"] if r["field"] == "schedule")["values"]
     assert "fda-compounded-ketamine-2023" not in sched["ketamine"][0]["sources"]
     assert sched["ketamine"][0]["schedule_code"] == "C-III" and sched["mdma"][0]["schedule_code"] == "C-I"
@@ -224,7 +227,7 @@ def test_schedule_row_cites_the_schedule() -> None:
 
 
 def test_markdown_citations_survive_rendering() -> None:
-    out = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "-f", "markdown"]).stdout
+    out = cli(["compare", "ketamine", "mdma", "-f", "markdown"]).stdout
     assert not re.search(r"^\d+\. ", out, re.M)  # no ordered list a renderer would renumber
     assert re.search(r"^\\\[1\\\] ", out, re.M)
     assert "<https://dailymed.nlm.nih.gov/" in out and "](http" not in out
@@ -234,7 +237,7 @@ def test_csv_carries_labels_jurisdiction_and_sources() -> None:
     import csv
     import io
 
-    out = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "-j", "uk", "-f", "csv"]).stdout
+    out = cli(["compare", "ketamine", "mdma", "-j", "uk", "-f", "csv"]).stdout
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["field", "label", "ketamine", "mdma"]
     assert ["schedule", "Schedule (GB)"] == rows[2][:2]
@@ -243,7 +246,7 @@ def test_csv_carries_labels_jurisdiction_and_sources() -> None:
 
 
 def test_empty_cells_are_words_not_dashes() -> None:
-    out = CliRunner().invoke(app, ["compare", "lsd", "mdma", "--full", "-f", "plain"]).stdout
+    out = cli(["compare", "lsd", "mdma", "--full", "-f", "plain"]).stdout
     assert "none approved" in out
     assert "\n  LSD: -\n" not in out
 
@@ -252,24 +255,24 @@ def test_empty_cells_are_words_not_dashes() -> None:
 
 
 def test_table_words_are_never_broken_and_narrow_terminals_stack() -> None:
-    wide = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "-f", "table"], env={"COLUMNS": "80"}).stdout
+    wide = cli(["compare", "ketamine", "mdma", "-f", "table"], env={"COLUMNS": "80"}).stdout
     for word in ("anaesthetic", "psychiatric", "hyponatraemia)", "dependence"):
         assert word in wide
     assert "Ketamine (Ketalar)" in wide.splitlines()[1]  # side by side: both names on one line
-    narrow = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "-f", "table"], env={"COLUMNS": "60"}).stdout
+    narrow = cli(["compare", "ketamine", "mdma", "-f", "table"], env={"COLUMNS": "60"}).stdout
     names = [i for i, line in enumerate(narrow.splitlines()) if line.strip() in ("Ketamine (Ketalar)", "MDMA")]
     assert len(names) == 2  # one record after another
-    four = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "lsd", "psilocybin", "-f", "table"]).stdout
+    four = cli(["compare", "ketamine", "mdma", "lsd", "psilocybin", "-f", "table"]).stdout
     assert "psychiatric" in four
 
 
 def test_table_bullets_multi_item_cells() -> None:
-    out = CliRunner().invoke(app, ["compare", "ketamine", "mdma", "-f", "table"], env={"COLUMNS": "100"}).stdout
+    out = cli(["compare", "ketamine", "mdma", "-f", "table"], env={"COLUMNS": "100"}).stdout
     assert "• Raised blood pressure" in out and "In non-medical use:" in out
 
 
 def test_status_table_columns_fit_their_content() -> None:
-    out = CliRunner().invoke(app, ["status", "mdma", "-f", "table"], env={"COLUMNS": "160"}).stdout
+    out = cli(["status", "mdma", "-f", "table"], env={"COLUMNS": "160"}).stdout
     assert "Not approved" in out and "not-appro" not in out
 
 
@@ -286,13 +289,13 @@ def test_bare_command_prints_help_and_succeeds(run: Run) -> None:
 
 @pytest.mark.parametrize("command", ["list", "show", "compare", "status", "side-effects", "sources", "search"])
 def test_every_command_help_has_examples(command: str) -> None:
-    out = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
+    out = cli([command, "--help"], env={"COLUMNS": "200"}).stdout
     assert "Examples:" in out and out.count(f"psycompare {command}") >= 2
     assert "..." not in out.split("Options")[0].replace("[NAME]...", "").replace("NAME...", "").replace("TEXT...", "")
 
 
 def test_show_section_answers_one_question() -> None:
-    out = CliRunner().invoke(app, ["show", "spravato", "--section", "delivery"]).stdout
+    out = cli(["show", "spravato", "--section", "delivery"]).stdout
     assert "Esketamine (Spravato): delivery" in out and "Blood pressure" in out
     assert "regulatory status" not in out and "side effects" not in out
 
@@ -305,7 +308,7 @@ def test_show_unknown_section_is_a_usage_error(run: Run) -> None:
 
 
 def test_enum_tokens_become_words() -> None:
-    out = CliRunner().invoke(app, ["status", "ketamine", "mdma", "--wide", "-f", "plain"]).stdout
+    out = cli(["status", "ketamine", "mdma", "--wide", "-f", "plain"]).stdout
     assert "Approved (other use)" in out and "Not approved" in out
     assert "approved-other-use" not in out and "not-approved" not in out
 
@@ -315,7 +318,7 @@ def test_enum_tokens_become_words() -> None:
 
 @pytest.mark.parametrize("code", ["uk", "UK", "gb", "Gb"])
 def test_jurisdiction_codes_are_forgiving(code: str) -> None:
-    result = CliRunner().invoke(app, ["status", "mdma", "-j", code, "-f", "csv"])
+    result = cli(["status", "mdma", "-j", code, "-f", "csv"])
     assert result.exit_code == 0 and ",GB," in result.stdout
 
 
@@ -330,7 +333,7 @@ def test_unknown_jurisdiction_is_a_usage_error_listing_known_codes(run: Run) -> 
     [("anesthesia", "anaesth"), ("hyponatremia", "yponatraemia"), ("blood pressure", "blood pressure")],
 )
 def test_search_spellings_and_words(query: str, expect: str) -> None:
-    result = CliRunner().invoke(app, ["search", *query.split(), "-f", "plain"])
+    result = cli(["search", *query.split(), "-f", "plain"])
     assert result.exit_code == 0, result.output
     assert expect in result.stdout.lower()
     assert "side_effects[" not in result.stdout  # section names people know
@@ -345,7 +348,7 @@ def test_search_without_matches_exits_1(run: Run) -> None:
 
 @pytest.mark.parametrize("word", ["non-medical", "Nonmedical", "recreational", "NON_MEDICAL"])
 def test_setting_words(word: str) -> None:
-    result = CliRunner().invoke(app, ["side-effects", "ketamine", "--setting", word, "-f", "json"])
+    result = cli(["side-effects", "ketamine", "--setting", word, "-f", "json"])
     assert result.exit_code == 0 and '"setting":"nonmedical"' in result.stdout
 
 
@@ -408,7 +411,7 @@ RIGHT_EDGE = "│╮╯┤|+"
     ids=" ".join,
 )
 def test_table_lines_keep_their_right_edge(args: list[str], width: int) -> None:
-    out = CliRunner().invoke(app, [*args, "-f", "table"], env={"COLUMNS": str(width)}).stdout
+    out = cli([*args, "-f", "table"], env={"COLUMNS": str(width)}).stdout
     for line in out.splitlines():
         line = line.rstrip()
         if line.lstrip().startswith("http"):
@@ -421,7 +424,7 @@ def test_table_lines_keep_their_right_edge(args: list[str], width: int) -> None:
 @pytest.mark.parametrize("fmt", ["table", "plain", "markdown"])
 def test_a_pair_with_no_record_is_a_heading_not_an_empty_row(fmt: str) -> None:
     # MDMA + lithium has a rule since issue 18 (lithium + serotonergic drugs); LSD + digoxin has none
-    out = CliRunner().invoke(app, ["interactions", "lsd", "digoxin", "-f", fmt], env={"COLUMNS": "100"}).stdout
+    out = cli(["interactions", "lsd", "digoxin", "-f", fmt], env={"COLUMNS": "100"}).stdout
     out = " ".join(out.split())  # a table wraps the long cell (beside the row's other columns)
     assert "no interaction recorded; this does not mean the" in out and "combination is safe" in out
     assert out.count("no interaction recorded") == 1  # one line in the summary, never repeated
