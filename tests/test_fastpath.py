@@ -50,6 +50,10 @@ FAST += [
     ["status", "mdma", "--as-of=1985-01-01", "-f", "jsonl"],
     ["compare", "mdma", "psilocybin", "-j", "AU", "--as-of", "2023-03-01"],
     ["compare", "mdma", "psilocybin", "-f", "jsonl"],
+    ["timeline", "-j", "US,GB", "--since", "2025"],  # several codes; a year alone
+    ["timeline", "--until", "2019"],
+    ["interactions", "mdma", "molly"],  # one substance twice: a usage error either way
+    ["timeline", "--kind", "approvals"],  # did-you-mean, from the command either way
 ]
 
 TYPER = [
@@ -78,6 +82,10 @@ TYPER = [
     ["--data", "", "list"],
     ["--data"],
     ["--no-color", "--no-color", "list"],
+    ["help", "compare"],
+    ["help", "comprae"],
+    ["schema", "-f", "json"],
+    ["status", "mdma", "-f", "JSN"],
 ]
 
 
@@ -191,7 +199,7 @@ def test_typer_choices_match_the_core() -> None:
     from psycompare.cli import typer_app as cli
     from psycompare.render.formats import FORMATS
 
-    assert tuple(f.value for f in cli.Format) == FORMATS
+    assert cli.complete_format("") == list(FORMATS)  # --format is a str the command checks; completion offers these
     from psycompare.app.commands import SETTING_WORDS
 
     assert set(SETTING_WORDS.values()) == set(model.SETTINGS)

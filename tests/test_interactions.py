@@ -327,3 +327,26 @@ def test_interactions_load_only_when_asked(tmp_path: Path) -> None:
     )
     assert _modules_after(["status", "mdma", "--format", "json"], tmp_path) == "[]"
     assert _modules_after(["compare", "ketamine", "mdma"], tmp_path) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (["mdma", "molly"], "'mdma' and 'molly' name the same substance (MDMA); use 'interactions mdma'"),
+        (["zoloft", "sertraline"], "'zoloft' and 'sertraline' name the same substance (Sertraline)"),
+        (["maoi", "maois"], "'maoi' and 'maois' name the same class (MAOIs)"),
+    ],
+)
+def test_two_names_for_one_thing_are_a_usage_error(run: Run, names: list[str], message: str) -> None:
+    """As compare does (audit 2026-12-04 UX, Low list): not a pair, and not silently one name's list."""
+    code, out, err = run("interactions", *names)
+    assert (code, out) == (2, "") and err.startswith(f"psycompare: {message}") and len(err.splitlines()) == 1
+    assert call(["interactions", *names], True) == call(["interactions", *names], False)
+
+
+def test_one_rule_is_not_the_most_severe_of_one(run: Run) -> None:
+    """Audit 2026-12-04 UX Low list: "major (most severe of 1 rule)"."""
+    pair = json.loads(run("interactions", "lsd", "lithium", "-f", "json")[1])["pairs"][0]
+    assert pair["message"] == "major (1 rule)"
+    pair = json.loads(run("interactions", "mdma", "maoi", "-f", "json")[1])["pairs"][0]
+    assert pair["message"].startswith("contraindicated (most severe of ") and pair["message"].endswith(" rules)")

@@ -29,3 +29,13 @@ def test_missing_values_are_words_in_every_list(tmp_path: Path, run: Run) -> Non
     assert outputs[0] == outputs[1] == outputs[2]
     assert "not recorded" in outputs[0]
     assert " - " not in outputs[0] and not any(line.rstrip().endswith(" -") for line in outputs[0].splitlines())
+
+
+def test_not_controlled_is_one_phrase(run: Run) -> None:
+    """Audit 2026-12-04 UX Low list: "none", "not listed" and "not controlled" said one thing three
+    ways; the short forms now say "not controlled" (the full text keeps the data's wording)."""
+    out = run("list", "-j", "GB", "-f", "plain")[1]
+    row = next(line for line in out.splitlines() if line.startswith("dextromethorphan-bupropion"))
+    assert "not controlled" in row and "not listed" not in out
+    out = run("compare", "sertraline", "paroxetine", "-j", "GB", "--fields", "schedule", "-f", "csv")[1]
+    assert "Not controlled" in out and "not listed" not in out.lower()

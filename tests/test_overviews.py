@@ -422,3 +422,31 @@ def test_brand_is_named_once(run: Run) -> None:
 def test_list_with_no_match_exits_1(run: Run) -> None:
     code, out, err = run("list", "--schedule", "C-9", "-f", "plain")
     assert code == 1 and "no substance matches" in err and out == ""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_plain_titles_wrap_at_a_word_and_are_underlined_in_full(
+    run: Run, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """Audit 2026-12-04 UX Low list: at 60 columns the compare title ran past the screen and its
+    `====` underline was shorter than it."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, _ = run("compare", "ketamine", "mdma", "lsd", "-f", "plain")
+    assert code == 0
+    head = out.split("\n=")[0].splitlines()
+    underline = out.splitlines()[len(head)]
+    assert set(underline) == {"="} and len(underline) == max(len(line) for line in head) <= width
+    title = " ".join(line.strip() for line in head)
+    assert all(line.startswith("  ") for line in head[1:])  # a continuation, never a line of its own
+    assert title.startswith("Ketamine (Ketalar) vs MDMA vs LSD: US, facts as of ") and title.endswith(" unless dated")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_disclaimer_wraps_at_a_word(run: Run, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    from psycompare.render.formats import DISCLAIMER
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    err = run("status", "mdma", "-j", "US", "-f", "plain")[2]
+    lines = [line for line in err.splitlines() if not line.startswith("psycompare:")]
+    assert " ".join(lines) == DISCLAIMER and all(len(line) <= width for line in lines)
+    assert len(lines) == (1 if len(DISCLAIMER) <= width else 2)

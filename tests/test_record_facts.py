@@ -317,3 +317,14 @@ def test_compare_full_and_status_show_a_status_locator(run: Run) -> None:
     assert values[0]["locator"] == "21 CFR 1308.11(d)"
     code, out, _ = run("status", "mdma", "-j", "US", "--format", "plain")
     assert "(see 21 CFR 1308.11(d) in [" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("sid", ["dmt", "mescaline", "lsd", "psilocybin"])
+def test_us_schedule_i_hallucinogens_say_since_1971(sid: str) -> None:
+    """Audit 2026-12-04 UX Low list: DMT and mescaline showed "C-I" while LSD and psilocybin showed
+    "C-I since 1971"; all four were in the CSA's initial Schedule I (effective 1971-05-01)."""
+    from psycompare.store.dataset import Dataset
+
+    us = Dataset([]).get(sid).status_for("US")
+    assert us is not None and us.schedule_code == "C-I" and us.schedule_since is not None
+    assert us.schedule_since.isoformat() == "1971-05-01" and "pl-91-513-csa-1970" in us.schedule_sources

@@ -302,6 +302,8 @@ def test_show_section_answers_one_question() -> None:
 
 def test_show_unknown_section_is_a_usage_error(run: Run) -> None:
     code, _, err = run("show", "spravato", "--section", "deliveries")
+    assert code == 2 and "did you mean 'delivery'?" in err  # a near miss names the one meant
+    code, _, err = run("show", "spravato", "--section", "xyzzy")
     assert code == 2 and "choose from" in err
 
 
@@ -371,8 +373,8 @@ def test_compare_argument_surprises(run: Run) -> None:
 
 def test_completion_quotes_ignores_case_and_completes_values() -> None:
     assert "'special k'" in complete_name("spe")
-    assert "spravato" in complete_name("Spra")
-    assert "GB" in complete_jurisdiction("g")
+    assert "Spravato" in complete_name("Spra")  # in the typed case: the shell keeps only what starts with it
+    assert "gb" in complete_jurisdiction("g")
     assert "status,schedule" in complete_fields("status,sch")
 
 

@@ -45,10 +45,32 @@ def test_timeline_filters(run: Run) -> None:
     assert any(r["application"] == "NDA 211243" for r in rows)
 
 
+def test_since_and_until_take_a_year_alone(run: Run) -> None:
+    """`--since 2025` is 2025-01-01 and `--until 2025` is 2025-12-31 (audit 2026-12-04 UX, Low list)."""
+    assert run("timeline", "--since", "2025", "-f", "csv") == run("timeline", "--since", "2025-01-01", "-f", "csv")
+    assert run("timeline", "--until", "2019", "-f", "csv") == run("timeline", "--until", "2019-12-31", "-f", "csv")
+    data = json.loads(run("timeline", "--since", "2024", "--until", "2024", "-f", "json")[1])
+    assert (data["since"], data["until"]) == ("2024-01-01", "2024-12-31") and data["events"]
+
+
+def test_timeline_takes_several_jurisdictions(run: Run) -> None:
+    """`timeline -j US,GB`: the events of either, US states included (the one -j rule, `jurisdiction.matches`)."""
+    _, out, _ = run("timeline", "-j", "us,uk", "-f", "csv")
+    both = {r["jurisdiction"] for r in csv.DictReader(io.StringIO(out))}
+    assert {"US", "GB"} <= both and any(j.startswith("US-") for j in both)
+    assert all(j in ("US", "GB") or j.startswith("US-") for j in both)
+    one = [r for code in ("US", "GB") for r in csv.DictReader(io.StringIO(run("timeline", "-j", code, "-f", "csv")[1]))]
+    assert len(one) == len(list(csv.DictReader(io.StringIO(out))))
+    assert json.loads(run("timeline", "-j", "US,GB", "-f", "json")[1])["jurisdiction"] == "US,GB"
+    code, _, err = run("timeline", "-j", "US,XX")
+    assert code == 2 and "unknown jurisdiction 'XX'" in err
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["timeline", "--since", "2020-13-01"], "--since expects a date"),
+        (["timeline", "--since", "20255"], "--since expects a date as YYYY-MM-DD or a year"),
         (["timeline", "--since", "2021-01-01", "--until", "2020-01-01"], "--since is after --until"),
         (["timeline", "--kind", "party"], "unknown event kind"),
         (["status", "mdma", "--as-of", "yesterday"], "--as-of expects a date"),
@@ -308,3 +330,12 @@ def test_changelog_names_the_current_dataset_version() -> None:
     info = Dataset().info()
     assert info is not None
     assert f"## {info.version}" in (BUNDLED / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_compare_as_of_leaves_out_evidence_published_later(run: Run) -> None:
+    """Audit 2026-12-04 UX Low list: `compare --as-of` showed trials published after the date."""
+    before = run("compare", "esketamine", "mdma", "--as-of", "2019-01-01", "--fields", "evidence", "-f", "csv")[1]
+    assert "no key trial published by 2019-01-01 (1 later)" in before and "MAPP2" not in before
+    after = run("compare", "esketamine", "mdma", "--as-of", "2024-01-01", "--fields", "evidence", "-f", "csv")[1]
+    assert "MAPP2" in after and "TRANSFORM-2" in after
+    assert "MAPP2" in run("compare", "esketamine", "mdma", "--fields", "evidence", "-f", "csv")[1]

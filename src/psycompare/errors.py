@@ -1,7 +1,10 @@
 """Exit codes and the domain errors the core raises (the CLI maps them to exit codes)."""
 
 from enum import IntEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class ExitCode(IntEnum):
@@ -68,6 +71,22 @@ class UsageError(PsycompareError):
     """A bad option value detected by the core (e.g. an unknown field name)."""
 
     exit_code = ExitCode.USAGE
+
+
+def unknown_choice(what: str, value: str, choices: "Sequence[str]", *, key: str | None = None) -> UsageError:
+    """One line for an option value that is none of ``choices``: the closest one as a
+    did-you-mean (``--kind approvals``: 'approval'), else every choice.
+
+    ``key`` is the value as compared (normalised by the caller); ``value`` is what is shown.
+    """
+    import difflib
+
+    from psycompare.text import clean
+
+    shown = clean(value.strip()[:30])
+    close = difflib.get_close_matches(key if key is not None else value.strip().lower(), choices, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"choose from: {', '.join(choices)}"
+    return UsageError(f"unknown {what} {shown!r}; {hint}")
 
 
 class WriteError(PsycompareError):

@@ -98,7 +98,9 @@ class Pair(NamedTuple):
         if status == "no-known-interaction":
             return NONE_KNOWN
         n = len([h for h in self.hits if h.rule.severity != "none"])
-        return f"{self.severity} (most severe of {n} rule{'s' if n != 1 else ''})"
+        if n == 1:  # not "most severe of 1 rule" (audit 2026-12-04 UX Low list)
+            return f"{self.severity} (1 rule)"
+        return f"{self.severity} (most severe of {n} rules)"
 
 
 class InteractionData(NamedTuple):

@@ -11,7 +11,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from psycompare.errors import ExitCode, PsycompareError, UsageError
+from psycompare.errors import ExitCode, PsycompareError, UsageError, unknown_choice
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -130,6 +130,21 @@ def parse_date(value: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{option} expects a date as YYYY-MM-DD, got {value[:20]!r}") from None
+
+
+def parse_bound(value: str | None, option: str, *, end: bool = False) -> date | None:
+    """`--since`/`--until`: a YYYY-MM-DD date, or a year alone (`--since 2025` is 2025-01-01,
+    `--until 2025` is 2025-12-31)."""
+    if value is not None:
+        text = value.strip()
+        if len(text) == 4 and text.isascii() and text.isdigit() and text != "0000":
+            from datetime import date
+
+            return date(int(text), 12, 31) if end else date(int(text), 1, 1)
+    try:
+        return parse_date(value, option)
+    except UsageError:
+        raise UsageError(f"{option} expects a date as YYYY-MM-DD or a year, got {(value or '')[:20]!r}") from None
 
 
 def _past_the_data(s: Session, on: date | None) -> None:
@@ -273,7 +288,7 @@ def timeline(
     from psycompare import model
     from psycompare.views import timeline as timeline_view
 
-    start, end = parse_date(since, "--since"), parse_date(until, "--until")
+    start, end = parse_bound(since, "--since"), parse_bound(until, "--until", end=True)
     if start and end and start > end:
         raise UsageError("--since is after --until")
     kinds: tuple[str, ...] = ()
@@ -281,11 +296,10 @@ def timeline(
         kinds = tuple(dict.fromkeys(k.strip().lower() for k in kind.split(",") if k.strip()))
         bad = [k for k in kinds if k not in model.EVENT_KINDS]
         if bad or not kinds:
-            shown = bad[0][:20] if bad else kind[:20]
-            raise UsageError(f"unknown event kind {shown!r}; use one of: {', '.join(model.EVENT_KINDS)}")
+            raise unknown_choice("event kind", bad[0] if bad else kind, model.EVENT_KINDS)
     ds = s.dataset()
     subs = s.load(names) if names else ds.loadable()
-    code = jurisdiction_code(jurisdiction, subs) if jurisdiction else None
+    code = ",".join(jurisdiction_codes(jurisdiction, subs)) if jurisdiction else None  # -j US,GB
     out = s.output(fmt)
     view = timeline_view.timeline_view(ds, subs, start, end, code, kinds, _wide(out, wide))
     out.emit(view, command="timeline")
@@ -315,7 +329,7 @@ def setting_code(value: str) -> str:
     """`--setting`: clinical or nonmedical, from the words people use for them."""
     code = SETTING_WORDS.get(value.strip().lower())
     if code is None:
-        raise UsageError(f"unknown setting {value[:20]!r}; use clinical or non-medical")
+        raise unknown_choice("setting", value, ("clinical", "non-medical"))
     return code
 
 
@@ -364,6 +378,12 @@ def interactions(
         return
     asked = [(n, ix.resolve(ds, data, n)) for n in names]  # every name resolves before anything prints
     unique = list({p.id: p for _, p in asked}.values())
+    if len(unique) == 1 and len(asked) > 1:  # as compare: two names for one thing is not a pair
+        first, second = asked[0][0], next(n for n, _ in asked[1:])
+        raise UsageError(
+            f"{first!r} and {second!r} name the same {unique[0].kind} "
+            f"({unique[0].name}); use 'interactions {first}' for everything recorded about it"
+        )
     if len(unique) == 1:
         found = ix.involving(ds, data, unique[0])
         missing = ix.not_reviewed(ds, data, unique[0])
@@ -381,6 +401,8 @@ def export(
     from psycompare.app.output import write_data, write_err
     from psycompare.store import export as exp
 
+    if fmt not in ("toml", "json"):
+        raise unknown_choice("--format value", fmt, ("toml", "json"))
     if out_dir is not None and fmt != "toml":
         raise UsageError("--out writes TOML data files; drop --format json")
     ds = s.dataset()
@@ -455,19 +477,29 @@ def data_diff(s: Session, old: Path, new: Path, fmt: str | None = None) -> None:
     out.emit(diff.diff_view(str(old), str(new)), disclaimer=False, command="data-diff")
 
 
-def schema(s: Session, name: str | None = None) -> None:
-    """Print a shipped JSON Schema, or the list of their names."""
+def schema(s: Session, name: str | None = None, fmt: str | None = None) -> None:
+    """Print a shipped JSON Schema, or the list of their names (one a line; ``-f json``: an array)."""
     from psycompare import contract
     from psycompare.app.output import write_out
+    from psycompare.render.formats import FORMATS
 
+    if fmt is not None and fmt not in ("json", "plain", "table"):
+        if fmt in FORMATS:
+            raise UsageError(f"schema prints JSON Schemas; use -f json or plain, not {fmt}")
+        raise unknown_choice("--format value", fmt, ("json", "plain"))
     names = (*contract.OUTPUT_SCHEMAS, *contract.DATA_SCHEMAS)
     if name is None:
-        write_out(sys.stdout, "".join(f"{n}\n" for n in names))
+        if fmt == "json":
+            import json
+
+            write_out(sys.stdout, json.dumps(list(names), indent=2) + "\n")
+        else:
+            write_out(sys.stdout, "".join(f"{n}\n" for n in names))
         return
     key = name.strip().lower()
     key = {"side_effects": "side-effects", "diff": "data-diff", "coverage": "interactions-coverage"}.get(key, key)
     if key not in names:
-        raise UsageError(f"unknown schema {name[:30]!r}; choose from: {', '.join(names)}")
+        raise unknown_choice("schema", name, names, key=key)
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package folder
     with open(os.path.join(here, "schemas", f"{key}.json"), encoding="utf-8") as fh:
         write_out(sys.stdout, fh.read())

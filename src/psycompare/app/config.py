@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple
 
-from psycompare.errors import UsageError
+from psycompare.errors import UsageError, unknown_choice
 
 COLORS = ("auto", "always", "never")
 DEFAULTS = {"jurisdiction": "US", "color": "auto", "pager": ""}
@@ -91,5 +91,5 @@ def color_choice(value: str) -> str:
     """``--color WHEN``: auto, always or never, as git and grep take it."""
     when = value.strip().lower()
     if when not in COLORS:
-        raise UsageError(f"--color takes one of: {', '.join(COLORS)}; got {value[:20]!r}")
+        raise unknown_choice("--color value", value, COLORS, key=when)
     return when

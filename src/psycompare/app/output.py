@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
 from psycompare.encoding import fit_encoding
-from psycompare.errors import StdoutClosed, UsageError, WriteError
+from psycompare.errors import StdoutClosed, UsageError, WriteError, unknown_choice
 from psycompare.render.formats import DISCLAIMER, FORMATS
 
 if TYPE_CHECKING:  # error lines are written through this module: keep it light
@@ -42,7 +42,7 @@ class Output:
         self.stdout: IO[str] = out
         self.stderr = stderr or sys.stderr  # None when stderr is closed: notes are then dropped
         if fmt is not None and fmt not in FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
+            raise unknown_choice("--format value", fmt, FORMATS)
         if terminal is None:
             from psycompare.app.terminal import Terminal
 
@@ -77,7 +77,8 @@ class Output:
         except OSError as exc:  # a full disk, an I/O error: the user's problem, not a bug
             raise WriteError("output", exc, stdout=True) from exc
         if disclaimer and self.format in ("table", "plain"):
-            self.note(DISCLAIMER)
+            for line in wrap_words(DISCLAIMER, self._stderr_width()):
+                self.note(line)
         for line in self.notes() if self.notes is not None else ():
             self.note(line)
         if self.format in ("table", "plain"):
@@ -165,9 +166,34 @@ class Output:
 
         return markdown.render(view)
 
+    def _stderr_width(self) -> int | None:
+        """COLUMNS, else the terminal's width when stderr is one; None when it is not."""
+        if self.terminal.columns is not None:
+            return self.terminal.columns
+        try:
+            return self.terminal.width if self.stderr.isatty() else None
+        except (ValueError, AttributeError):  # closed or missing stderr
+            return None
+
     def note(self, text: str) -> None:
         """A line for people on stderr (never mixed into stdout)."""
         write_err(self.stderr, text)
+
+
+def wrap_words(text: str, width: int | None) -> list[str]:
+    """Lines of at most ``width`` characters, broken between words (a longer word stays whole);
+    one line when there is no width."""
+    if not width or len(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line]
 
 
 def today() -> date:

@@ -9,15 +9,17 @@ functions in `app/commands.py`.
 # and real objects save it evaluating strings (~40% of building the command tree).
 import os
 import sys
-from enum import StrEnum
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from psycompare import __version__
 from psycompare.app import commands
-from psycompare.errors import ExitCode, PsycompareError, StdoutClosed, UsageError
+from psycompare.errors import ExitCode, PsycompareError, StdoutClosed, UsageError, unknown_choice
+from psycompare.render.formats import FORMATS
 
 _APP_SETTINGS: dict[str, Any] = {
     "name": "psycompare",
@@ -35,23 +37,34 @@ _APP_SETTINGS: dict[str, Any] = {
     "context_settings": {"help_option_names": ["-h", "--help"], "max_content_width": 100},
 }
 app = typer.Typer(**_APP_SETTINGS)
-data_app = typer.Typer(help="Check and create data directories.", rich_markup_mode=None, no_args_is_help=True)
+data_app = typer.Typer(
+    help="Check, compare and create data directories.",
+    epilog="\b\nExamples:\n"
+    "  psycompare data validate mydata\n"
+    "  psycompare data stale --older-than 18m\n"
+    "  psycompare data diff old-data new-data\n"
+    "  psycompare data new my-substance --out mydata",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
 app.add_typer(data_app, name="data")
 
 
-class Format(StrEnum):
-    table = "table"
-    plain = "plain"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    toml = "toml"
-    jsonl = "jsonl"
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
-class ExportFormat(StrEnum):
-    toml = "toml"
-    json = "json"
+class _Command(TyperCommand):
+    """Usage lines in one style: `NAME...` required, `[NAME]...` optional (Typer writes `{NAME...}`)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces: list[str] = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+
+def _command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[_F], _F]:
+    """`group.command(...)` with the usage style above."""
+    decorator: Callable[[_F], _F] = group.command(*args, cls=_Command, **kwargs)
+    return decorator
 
 
 class State:
@@ -63,46 +76,118 @@ class State:
 STATE = State()
 
 
+def typed_case(typed: str, candidate: str) -> str:
+    """A completion in the case the user typed: `MD` -> `MDMA`, `Spra` -> `Spravato`, `us-c` -> `us-co`.
+
+    Typer keeps only the candidates that start with the typed text, and the shell puts the
+    candidate in place of the word, so matching in any case means answering in the typed case.
+    """
+    if not candidate.lower().startswith(typed.lower()):
+        return candidate
+    rest = candidate[len(typed) :]
+    if typed.isupper():
+        rest = rest.upper()
+    elif typed.islower():
+        rest = rest.lower()
+    return typed + rest
+
+
+def _names(incomplete: str, found: list[str]) -> list[str]:
+    """Completed names in the typed case. A name with a space: as is inside a quote the user
+    opened (bash passes the word without it), with its space escaped in bash (`special\\ k`),
+    else quoted (`'special k'`)."""
+    quote = incomplete[:1] if incomplete[:1] in "'\"" else ""
+    typed = incomplete[len(quote) :]
+    line = os.environ.get("COMP_WORDS", "")
+    in_quote = line.count("'") % 2 == 1 or line.count('"') % 2 == 1
+    bash = os.environ.get("_PSYCOMPARE_COMPLETE", "").endswith("bash")
+    out = []
+    for name in dict.fromkeys(typed_case(typed, n) for n in found):
+        if quote:
+            out.append(f"{quote}{name}{quote}")
+        elif " " not in name or in_quote:
+            out.append(name)
+        else:
+            out.append(name.replace(" ", "\\ ") if bash and typed else f"'{name}'")
+    return out
+
+
 def complete_name(incomplete: str) -> list[str]:
-    """Shell completion: ids and aliases, any case; names with spaces come back quoted."""
+    """Shell completion: ids and aliases, in any case."""
     try:
-        quote = incomplete[:1] if incomplete[:1] in "'\"" else ""
-        found = STATE.session.dataset().completions(incomplete.lstrip("'\"").lower())
-        return [f"{quote or chr(39)}{n}{quote or chr(39)}" if (" " in n or quote) else n for n in found]
+        found = STATE.session.dataset().completions(incomplete.lstrip("'\""))
+        return _names(incomplete, found)
     except Exception:  # completion must never fail loudly
         return []
 
 
+def complete_partner(incomplete: str) -> list[str]:
+    """`interactions`: substances, and the partner drugs (generic and brand) and classes."""
+    try:
+        from psycompare.query import interactions as ix
+
+        typed = incomplete.lstrip("'\"").casefold()
+        ds = STATE.session.dataset()
+        found = set(ds.completions(typed))
+        found.update(k for k in ix.load(ds).keys if k.startswith(typed))
+        return _names(incomplete, sorted(found))
+    except Exception:  # completion must never fail loudly
+        return []
+
+
+def _last_of_list(incomplete: str, choices: Any) -> list[str]:
+    """Complete the last item of a comma list (`status,sch` -> `status,schedule`)."""
+    done, _, last = incomplete.rpartition(",")
+    head = done + "," if done else ""
+    return [head + typed_case(last, k) for k in choices if k.lower().startswith(last.lower())]
+
+
 def complete_jurisdiction(incomplete: str) -> list[str]:
+    """Codes, and US states once `US` is typed (`-j US-` -> `US-CO`...); comma lists too."""
     from psycompare.query import jurisdiction as jurisdictions
 
-    return [c for c in jurisdictions.known() if c.startswith(incomplete.upper())]
+    codes = jurisdictions.known()
+    if incomplete.rpartition(",")[2].upper().startswith("US"):
+        codes += [f"US-{state}" for state in jurisdictions.US_STATES]
+    return _last_of_list(incomplete, codes)
 
 
 def complete_fields(incomplete: str) -> list[str]:
     from psycompare.views.compare import FIELD_LABELS
 
-    done, _, last = incomplete.rpartition(",")
-    head = done + "," if done else ""
-    return [head + k for k in FIELD_LABELS if k.startswith(last.lower())]
+    return _last_of_list(incomplete, FIELD_LABELS)
 
 
 def complete_sections(incomplete: str) -> list[str]:
     from psycompare.views.show import SHOW_SECTIONS
 
-    done, _, last = incomplete.rpartition(",")
-    head = done + "," if done else ""
-    return [head + k for k in SHOW_SECTIONS if k.startswith(last.lower())]
+    return _last_of_list(incomplete, SHOW_SECTIONS)
 
 
-def _jurisdiction_option(help_text: str) -> Any:
-    """`-j CODE` for commands where it is optional."""
+def complete_kinds(incomplete: str) -> list[str]:
+    from psycompare.model import EVENT_KINDS
+
+    return _last_of_list(incomplete, EVENT_KINDS)
+
+
+def complete_schema(incomplete: str) -> list[str]:
+    from psycompare import contract
+
+    return _last_of_list(incomplete, (*contract.OUTPUT_SCHEMAS, *contract.DATA_SCHEMAS))
+
+
+def complete_format(incomplete: str) -> list[str]:
+    return [typed_case(incomplete, f) for f in FORMATS if f.startswith(incomplete.lower())]
+
+
+def _jurisdiction_option(help_text: str, metavar: str = "CODE[,CODE]") -> Any:
+    """`-j CODE` for commands where it is optional (`CODE[,CODE]` where several are taken)."""
     return typer.Option(
         "--jurisdiction",
         "-j",
         help=help_text,
         autocompletion=complete_jurisdiction,
-        metavar="CODE",
+        metavar=metavar,
         show_default=False,
     )
 
@@ -117,12 +202,14 @@ WideOpt = Annotated[
     typer.Option("--wide", "-w", help="Every column in full, wrapped, with sources (one line per row otherwise)."),
 ]
 FormatOpt = Annotated[
-    Format | None,
+    str | None,
     typer.Option(
         "--format",
         "-f",
-        help="Output format (default: table on a terminal, plain in a pipe); jsonl: one JSON object per line.",
-        case_sensitive=False,
+        help="Output format: table, plain, json, csv, markdown, toml, jsonl (one JSON object per line). "
+        "Default: table on a terminal, plain in a pipe.",
+        autocompletion=complete_format,
+        metavar="FORMAT",
         show_default=False,
     ),
 ]
@@ -221,7 +308,8 @@ def _main(
     commands.set_debug(debug)
 
 
-@app.command(
+@_command(
+    app,
     "list",
     short_help="Every substance: class, approval and schedule; filters.",
     epilog=_examples(
@@ -251,7 +339,9 @@ def list_(
     ] = None,
     jurisdiction: Annotated[
         str | None,
-        _jurisdiction_option("Show (and filter on) this jurisdiction's approval and schedule instead of the US ones."),
+        _jurisdiction_option(
+            "Show (and filter on) this jurisdiction's approval and schedule instead of the US ones.", "CODE"
+        ),
     ] = None,
     schedule: Annotated[
         str | None,
@@ -271,10 +361,14 @@ def list_(
         raise typer.Exit(code)
 
 
-@app.command(
+@_command(
+    app,
     short_help="A substance's fact sheet, or chosen sections.",
     epilog=_examples(
-        "psycompare show mdma", "psycompare show spravato --section delivery,cautions", "psycompare show lsd -f json"
+        "psycompare show mdma",
+        "psycompare show spravato --section delivery,cautions",
+        "psycompare show mdma --section interactions",
+        "psycompare show lsd -f json",
     ),
 )
 def show(
@@ -285,7 +379,7 @@ def show(
             "--section",
             "-s",
             help="Only these sections (comma-separated): identity, status, milestones, effects, uses, delivery, "
-            "timing, side-effects, cautions, trials, misconceptions.",
+            "timing, side-effects, cautions, interactions, trials, misconceptions.",
             autocompletion=complete_sections,
             metavar="SECTION[,SECTION]",
             show_default=False,
@@ -297,7 +391,8 @@ def show(
     commands.show(STATE.session, names, _value(fmt), section)
 
 
-@app.command(
+@_command(
+    app,
     short_help="Side by side: status, schedule, effects, risks.",
     epilog=_examples(
         "psycompare compare ketamine mdma",
@@ -314,7 +409,7 @@ def compare(
             "--fields",
             help="Rows to show, comma-separated: status, schedule, class, mechanism, effects, approved_uses, "
             "off_label_uses, emerging_uses, common_side_effects, concerns, serious_risks, delivery, "
-            "onset_duration, evidence.",
+            "onset_duration, evidence, interactions.",
             autocompletion=complete_fields,
             metavar="FIELD[,FIELD]",
             show_default=False,
@@ -328,7 +423,8 @@ def compare(
     commands.compare(STATE.session, names, fields, jurisdiction, _value(fmt), full, as_of)
 
 
-@app.command(
+@_command(
+    app,
     short_help="Regulatory status by jurisdiction, dated.",
     epilog=_examples(
         "psycompare status mdma",
@@ -352,7 +448,8 @@ def status(
         bool, typer.Option("--all", help="One row per substance for one jurisdiction (-j, default US).")
     ] = False,
     jurisdiction: Annotated[
-        str | None, _jurisdiction_option("Only this jurisdiction (US also includes US states; UK means GB).")
+        str | None,
+        _jurisdiction_option("Only these jurisdictions, e.g. GB or US,GB (US also includes US states; UK means GB)."),
     ] = None,
     as_of: AsOfOpt = None,
     wide: WideOpt = False,
@@ -362,11 +459,13 @@ def status(
     commands.status(STATE.session, names or [], jurisdiction, _value(fmt), all_, as_of, wide)
 
 
-@app.command(
+@_command(
+    app,
     short_help="Dated milestones across substances, oldest first.",
     epilog=_examples(
         "psycompare timeline",
-        "psycompare timeline mdma psilocybin --since 2020-01-01",
+        "psycompare timeline mdma psilocybin --since 2020",
+        "psycompare timeline -j US,GB --kind approval",
         "psycompare timeline -j AU --kind approval,scheduling -f csv",
     ),
 )
@@ -374,18 +473,30 @@ def timeline(
     names: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Substance names, ids or aliases (default: all).", autocompletion=complete_name, show_default=False
+            help="Substance names, ids or aliases (default: all).",
+            autocompletion=complete_name,
+            show_default=False,
+            metavar="[NAME]...",
         ),
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="From this date (YYYY-MM-DD).", metavar="DATE", show_default=False)
+        str | None,
+        typer.Option(
+            "--since", help="From this date (YYYY-MM-DD; a year alone: 2025).", metavar="DATE", show_default=False
+        ),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option("--until", help="Up to this date, inclusive (YYYY-MM-DD).", metavar="DATE", show_default=False),
+        typer.Option(
+            "--until",
+            help="Up to this date, inclusive (YYYY-MM-DD; a year alone: to its end).",
+            metavar="DATE",
+            show_default=False,
+        ),
     ] = None,
     jurisdiction: Annotated[
-        str | None, _jurisdiction_option("Only this jurisdiction (US also includes US states).")
+        str | None,
+        _jurisdiction_option("Only these jurisdictions, e.g. GB or US,GB (US also includes US states)."),
     ] = None,
     kind: Annotated[
         str | None,
@@ -393,6 +504,7 @@ def timeline(
             "--kind",
             help="Only these event kinds, comma-separated: scheduling, approval, refusal, designation, "
             "advisory-vote, letter, label-change, programme, submission, other.",
+            autocompletion=complete_kinds,
             metavar="KIND[,KIND]",
             show_default=False,
         ),
@@ -404,7 +516,8 @@ def timeline(
     commands.timeline(STATE.session, names or (), since, until, jurisdiction, kind, _value(fmt), wide)
 
 
-@app.command(
+@_command(
+    app,
     "side-effects",
     short_help="Side effects and cautions, by setting.",
     epilog=_examples(
@@ -429,7 +542,8 @@ def side_effects(
     commands.side_effects(STATE.session, names, setting, serious, _value(fmt))
 
 
-@app.command(
+@_command(
+    app,
     short_help="Every source behind a record, numbered.",
     epilog=_examples("psycompare sources mdma", "psycompare sources ketamine -f csv"),
 )
@@ -438,7 +552,8 @@ def sources(names: NamesArg, wide: WideOpt = False, fmt: FormatOpt = None) -> No
     commands.sources(STATE.session, names, _value(fmt), wide)
 
 
-@app.command(
+@_command(
+    app,
     short_help="Where words appear across the dataset.",
     epilog=_examples("psycompare search hyponatremia", "psycompare search blood pressure"),
 )
@@ -454,15 +569,26 @@ def search(
         raise typer.Exit(code)
 
 
-@app.command(short_help="What happens when two of them meet.")
+@_command(
+    app,
+    short_help="What happens when two of them meet.",
+    epilog=_examples(
+        "psycompare interactions mdma sertraline     one pair",
+        "psycompare interactions mdma maoi lithium   every pair among three",
+        "psycompare interactions ketamine            everything recorded for one name",
+        "psycompare interactions mdma ssri --full    what to do, evidence, sources",
+        "psycompare interactions --coverage          what is reviewed, and the gaps",
+    ),
+)
 def interactions(
     names: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Substances, partner drugs (generic or brand) or classes (maoi, ssri...); "
-            "two or more for every pair, one for everything recorded about it.",
-            autocompletion=complete_name,
+            help="Substances, partner drugs (generic or brand) or classes (maoi, ssri, snri, lithium, "
+            "opioids, benzodiazepines...); two or more for every pair, one for everything recorded about it.",
+            autocompletion=complete_partner,
             show_default=False,
+            metavar="[NAME]...",
         ),
     ] = None,
     coverage: Annotated[
@@ -484,17 +610,42 @@ def interactions(
     commands.interactions(STATE.session, names or (), coverage, _value(fmt), full)
 
 
-@app.command(short_help="Records as TOML/JSON, or a data directory.")
+@_command(
+    app,
+    short_help="Records as TOML/JSON, or a data directory.",
+    epilog=_examples(
+        "psycompare export mdma                  one record as TOML",
+        "psycompare export -f json > all.json    every record, partner and rule",
+        "psycompare export mdma --out mydata     a data directory --data can read",
+    ),
+)
 def export(
     names: Annotated[
         list[str] | None,
-        typer.Argument(help="Substances to export (default: all).", autocompletion=complete_name, show_default=False),
+        typer.Argument(
+            help="Substances to export (default: all).",
+            autocompletion=complete_name,
+            show_default=False,
+            metavar="[NAME]...",
+        ),
     ] = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False)] = ExportFormat.toml,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="toml or json.",
+            autocompletion=lambda incomplete: [f for f in ("toml", "json") if f.startswith(incomplete.lower())],
+            metavar="FORMAT",
+        ),
+    ] = "toml",
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write a data directory here (TOML files) that --data can read back.", show_default=False
+            "--out",
+            help="Write a data directory here (TOML files) that --data can read back.",
+            metavar="DIR",
+            show_default=False,
         ),
     ] = None,
     force: Annotated[
@@ -502,15 +653,26 @@ def export(
     ] = False,
 ) -> None:
     """Records in schema form: to stdout, or as a data directory with --out (existing files are kept)."""
-    commands.export(STATE.session, names or (), fmt.value, out_dir, force=force)
+    commands.export(STATE.session, names or (), fmt.lower(), out_dir, force=force)
 
 
-@data_app.command("validate", short_help="Check data directories; print every problem.")
+@_command(
+    data_app,
+    "validate",
+    short_help="Check data directories; print every problem.",
+    epilog=_examples(
+        "psycompare data validate                 the data in use",
+        "psycompare data validate mydata          one directory",
+        "psycompare data validate --complete      also the completeness rule",
+    ),
+)
 def data_validate(
     dirs: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Data directories, checked as layers in order (default: the ones in use).", show_default=False
+            help="Data directories, checked as layers in order (default: the ones in use).",
+            show_default=False,
+            metavar="[DIR]...",
         ),
     ] = None,
     complete: Annotated[
@@ -528,14 +690,20 @@ def data_validate(
         raise typer.Exit(code)
 
 
-@data_app.command("stale", short_help="Facts older than the dataset date allows.")
+@_command(
+    data_app,
+    "stale",
+    short_help="Facts older than the dataset date allows.",
+    epilog=_examples("psycompare data stale", "psycompare data stale --older-than 2y mydata"),
+)
 def data_stale(
     dirs: Annotated[
         list[Path] | None,
-        typer.Argument(help="Data directories (default: the ones in use).", show_default=False),
+        typer.Argument(help="Data directories (default: the ones in use).", show_default=False, metavar="[DIR]..."),
     ] = None,
     older_than: Annotated[
-        str, typer.Option("--older-than", help="Age that counts as stale: 12m, 18m, 2y.", show_default=True)
+        str,
+        typer.Option("--older-than", help="Age that counts as stale: 12m, 18m, 2y.", metavar="AGE", show_default=True),
     ] = "12m",
 ) -> None:
     """List facts whose as-of date is older than the dataset date by more than --older-than."""
@@ -544,34 +712,60 @@ def data_stale(
         raise typer.Exit(code)
 
 
-@data_app.command("diff", short_help="What changed between two data directories.")
+@_command(
+    data_app,
+    "diff",
+    short_help="What changed between two data directories.",
+    epilog=_examples(
+        "psycompare export --out snapshot && psycompare data diff snapshot mydata",
+        "psycompare data diff old-data new-data -f json",
+    ),
+)
 def data_diff(
-    old: Annotated[Path, typer.Argument(help="The older data directory.")],
-    new: Annotated[Path, typer.Argument(help="The newer data directory (or an overlay).")],
+    old: Annotated[Path, typer.Argument(help="The older data directory.", metavar="OLD")],
+    new: Annotated[Path, typer.Argument(help="The newer data directory (or an overlay).", metavar="NEW")],
     fmt: FormatOpt = None,
 ) -> None:
     """What changed between two data directories, fact by fact (each read alone, without the bundled data)."""
     commands.data_diff(STATE.session, old, new, _value(fmt))
 
 
-@app.command(
+@_command(
+    app,
     "schema",
     short_help="JSON Schemas of the outputs and data files.",
-    epilog=_examples("psycompare schema", "psycompare schema status > status.schema.json"),
+    epilog=_examples(
+        "psycompare schema", "psycompare schema status > status.schema.json", "psycompare schema -f json | jq ."
+    ),
 )
 def schema_(
     name: Annotated[
         str | None,
         typer.Argument(
-            help="A command (list, show, status...) or a data file (record, sources-file...).", show_default=False
+            help="A command (list, show, status...) or a data file (record, sources-file...).",
+            autocompletion=complete_schema,
+            show_default=False,
+            metavar="[NAME]",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json or plain (the same JSON Schema; the list of names as a JSON array or one per line).",
+            autocompletion=lambda incomplete: [f for f in ("json", "plain") if f.startswith(incomplete.lower())],
+            metavar="FORMAT",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
     """The JSON Schema (draft 2020-12) of a command's JSON output or of a data file; no name lists them."""
-    commands.schema(STATE.session, name)
+    commands.schema(STATE.session, name, _value(fmt))
 
 
-@app.command(
+@_command(
+    app,
     short_help="What changed in the data, release by release.",
     epilog=_examples("psycompare changes", "psycompare changes --since 2026.11.21", "psycompare changes --since 2025"),
 )
@@ -590,7 +784,8 @@ def changes(
     commands.changes(STATE.session, since)
 
 
-@app.command(
+@_command(
+    app,
     "config",
     short_help="Your defaults: jurisdiction, colour, pager.",
     epilog=_examples("psycompare config", "PSYCOMPARE_JURISDICTION=GB psycompare config"),
@@ -605,21 +800,67 @@ def config_() -> None:
     commands.config_show(STATE.session)
 
 
-@data_app.command("new", short_help="Write a commented template record.")
+@_command(
+    data_app,
+    "new",
+    short_help="Write a commented template record.",
+    epilog=_examples(
+        "psycompare data new my-substance > my-substance.toml", "psycompare data new my-substance --out mydata"
+    ),
+)
 def data_new(
-    name: Annotated[str, typer.Argument(help="Id of the new substance (a-z, 0-9, -).")],
+    name: Annotated[str, typer.Argument(help="Id of the new substance (a-z, 0-9, -).", metavar="ID")],
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Write DIR/substances/NAME.toml instead of printing.", show_default=False),
+        typer.Option(
+            "--out", help="Write DIR/substances/ID.toml instead of printing.", metavar="DIR", show_default=False
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace DIR/substances/NAME.toml if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace DIR/substances/ID.toml if it exists.")] = False,
 ) -> None:
     """Write a commented template record that validates once filled in."""
     commands.data_new(STATE.session, name, out_dir, force=force)
 
 
-def _value(choice: StrEnum | None) -> str | None:
-    return choice.value if choice is not None else None
+@_command(
+    app,
+    "help",
+    short_help="A command's help: 'help compare' is 'compare --help'.",
+    epilog=_examples("psycompare help compare", "psycompare help data validate"),
+)
+def help_(
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="A command, or data and a data command (none: every command).",
+            autocompletion=lambda incomplete: _last_of_list(incomplete, _command_names()),
+            show_default=False,
+            metavar="[COMMAND]...",
+        ),
+    ] = None,
+) -> None:
+    """The help of a command, the same as COMMAND --help; an unknown command is a usage error."""
+    words = command or []
+    group: Any = typer.main.get_command(app)
+    for i, word in enumerate(words):
+        subcommands = getattr(group, "commands", None)
+        if not subcommands:
+            raise UsageError(f"'{' '.join(words[:i])}' has no subcommands")
+        if word not in subcommands:
+            raise unknown_choice("command", word, sorted(subcommands), key=word.lower())
+        group = subcommands[word]
+    code = run([*words, "--help"])
+    if code:
+        raise typer.Exit(code)
+
+
+def _command_names() -> list[str]:
+    return sorted(getattr(typer.main.get_command(app), "commands", {}))
+
+
+def _value(fmt: str | None) -> str | None:
+    """--format as given, in any case (`-f JSON`); the command rejects an unknown one."""
+    return fmt.lower() if fmt is not None else None
 
 
 # -------------------------------------------------------------------------------------------------

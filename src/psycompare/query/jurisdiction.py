@@ -17,7 +17,7 @@ NAMES: dict[str, str] = {
     "CN": "China",
     "INTL": "UN conventions",
 }
-_US_STATES = (
+US_STATES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR "
     "PA RI SC SD TN TX UT VT VA WA WV WI WY"
 ).split()
@@ -37,7 +37,7 @@ def normalise(code: str, extra: tuple[str, ...] = ()) -> str | None:
     if c in NAMES or c in extra:
         return c
     country, dash, sub = c.partition("-")
-    if dash and country == "US" and sub in _US_STATES:
+    if dash and country == "US" and sub in US_STATES:
         return c
     return None
 
@@ -45,6 +45,21 @@ def normalise(code: str, extra: tuple[str, ...] = ()) -> str | None:
 def known(extra: tuple[str, ...] = ()) -> list[str]:
     """Every code to suggest: the named ones, then any others the data uses."""
     return [*NAMES, *sorted(set(extra) - set(NAMES))]
+
+
+def order(code: str, wanted: str | None = None) -> tuple[int, bool, str]:
+    """Sort key for showing jurisdictions: the order asked for (`-j GB,US`), else the order
+    of `NAMES` (US, CA, GB, EU, AU, NZ, CH, DE, ...; codes only the data knows just before
+    INTL), a subdivision right after its country (US, US-CO, US-OR, CA)."""
+    upper = code.upper()
+    country = national(upper) or upper
+    asked = [w for w in (wanted or "").upper().split(",") if w]
+    for i, w in enumerate(asked):
+        if upper == w or upper.startswith(w + "-") or country == w:
+            return (i, upper != w and upper != country, upper)
+    names = list(NAMES)
+    rank = 2 * names.index(country) if country in names else 2 * names.index("INTL") - 1
+    return (len(asked) + rank, upper != country, upper)
 
 
 def national(code: str) -> str | None:

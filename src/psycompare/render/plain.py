@@ -225,8 +225,11 @@ def footnote_lines(notes: list[Footnotes], width: int | None = None) -> list[str
 def render(view: View, width: int = 100) -> str:
     out: list[str] = []
     for block in view.blocks:
-        out.append(block.title)
-        out.append("=" * min(len(block.title), width))
+        # wrapped at a word, continued indented (data never starts a line), and underlined as
+        # long as its longest line (audit 2026-12-04 UX Low list)
+        title = _wrap(block.title, width, "", "  ") if len(block.title) > width else [block.title]
+        out.extend(title)
+        out.append("=" * max(len(line) for line in title))
         if block.one_line:
             from psycompare.render import fit
 

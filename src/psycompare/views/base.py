@@ -283,11 +283,14 @@ def words(token: str) -> str:
     return WORDS.get(token, token.replace("-", " "))
 
 
+NOT_CONTROLLED = ("none", "not listed")  # schedule codes that say a source lists it in no schedule
+
+
 def schedule_words(e: model.StatusEntry, short: bool = False) -> str:
     """A schedule as people say it: the short code and year, or the instrument in full with the
     date it took effect. "Not controlled" only when a source says so; unknown is "Not recorded"."""
     code = e.schedule_code
-    if code == "none":
+    if code == "none" or (short and code in NOT_CONTROLLED):  # one phrase for one idea (audit Low list)
         return "Not controlled"
     if short:
         if not code or code == "unknown":

@@ -248,6 +248,12 @@ def items_for(
         ]
     if key == "evidence":
         trials = [t for t in sub.trials if t.key] if short else list(sub.trials)
+        if on is not None and ds is not None:  # --as-of: only what was published by then (audit Low list)
+            known = [t for t in trials if _published_by(ds, t, on)]
+            if trials and not known:
+                what = "key trial" if short else "trial"
+                return [Item(f"no {what} published by {on.isoformat()} ({len(trials)} later)")]
+            trials = known
         return [
             Item(
                 t.short if short and t.short else f"{t.name} (phase {t.phase}, n={t.n}): {t.result}",
@@ -257,6 +263,12 @@ def items_for(
             for t in trials
         ]
     raise UsageError(f"unknown field {key!r}")
+
+
+def _published_by(ds: Dataset, trial: model.Trial, on: date) -> bool:
+    """A trial whose first source is dated on or before ``on`` (undated: kept)."""
+    found = ds.source(trial.sources[0]) if trial.sources else None
+    return found is None or found.date is None or found.date <= on
 
 
 EMPTY = {

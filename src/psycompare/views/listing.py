@@ -13,9 +13,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from psycompare import model
-from psycompare.errors import PsycompareError, UsageError
+from psycompare.errors import PsycompareError, UsageError, unknown_choice
 from psycompare.query.jurisdiction import fallback_note, national
 from psycompare.views.base import (
+    NOT_CONTROLLED,
     Block,
     Citations,
     Row,
@@ -36,7 +37,7 @@ def approval_state(value: str) -> str:
     """`--approval`: one of the schema's approval states (any case, `_` for `-`)."""
     state = value.strip().lower().replace("_", "-").replace(" ", "-")
     if state not in model.APPROVAL_STATES:
-        raise UsageError(f"unknown approval state {value[:30]!r}; use one of: {', '.join(model.APPROVAL_STATES)}")
+        raise unknown_choice("approval state", value, model.APPROVAL_STATES, key=state)
     return state
 
 
@@ -231,7 +232,7 @@ def status_all_view(ds: Dataset, codes: str | Sequence[str], wide: bool = False,
                 )
             )
             sched = e.schedule_code if e.schedule_code not in ("", "unknown") else "not recorded"
-            sched = "not controlled" if sched == "none" else sched
+            sched = "not controlled" if sched in NOT_CONTROLLED else sched
             brief.append(Row([short_name(sub), words(e.approval), sched, short, since or "-", iso(e.as_of)]))
             csv_rows.append(
                 [
@@ -297,7 +298,7 @@ def substances_block(title: str, rows: Sequence[dict[str, Any]], code: str, wide
         approval = d.get(f"{prefix}approval")
         schedule = d.get(f"{prefix}schedule")
         code_text = d.get("schedule_code")
-        if schedule == "" or code_text == "none":
+        if schedule == "" or code_text in NOT_CONTROLLED:
             sched = "not controlled"
         elif not schedule:
             sched = "not recorded"

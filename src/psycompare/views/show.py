@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from psycompare import model
-from psycompare.errors import UsageError
+from psycompare.errors import UsageError, unknown_choice
 from psycompare.store.dataset import Dataset, iter_facts
 from psycompare.views.base import (
     Block,
@@ -47,11 +47,10 @@ def parse_sections(spec: str | None) -> tuple[str, ...]:
     aliases = {"side effects": "side-effects", "sideeffects": "side-effects", "onset": "timing", "evidence": "trials"}
     keys = [aliases.get(k, k) for k in keys]
     bad = [k for k in keys if k not in SHOW_SECTIONS]
-    if bad or not keys:
-        raise UsageError(
-            (f"unknown section {bad[0][:30]!r}" if bad else "no sections given")
-            + f"; choose from: {', '.join(SHOW_SECTIONS)}"
-        )
+    if bad:
+        raise unknown_choice("section", bad[0], SHOW_SECTIONS, key=bad[0])
+    if not keys:
+        raise UsageError(f"no sections given; choose from: {', '.join(SHOW_SECTIONS)}")
     return tuple(dict.fromkeys(keys))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from psycompare import model
 from psycompare.query.jurisdiction import fallback_note, national
 from psycompare.query.jurisdiction import matches as _jmatch  # the one -j rule
+from psycompare.query.jurisdiction import order as jorder
 from psycompare.store.dataset import Dataset
 from psycompare.views.base import (
     Block,
@@ -42,12 +43,14 @@ def status_view(
         c = Citer(ds, sub, shared)
         missing: list[str] = []
         if on is None:
-            entries: list[Any] = [e for e in sub.status if _jmatch(e.jurisdiction, want)]
+            entries: list[Any] = sorted(
+                (e for e in sub.status if _jmatch(e.jurisdiction, want)), key=lambda e: jorder(e.jurisdiction, want)
+            )
             events = sorted((e for e in sub.events if _jmatch(e.jurisdiction, want)), key=lambda e: e.date)
         else:
             from psycompare.query import history
 
-            codes = [j for j in history.jurisdictions(sub) if _jmatch(j, want)]
+            codes = sorted((j for j in history.jurisdictions(sub) if _jmatch(j, want)), key=lambda j: jorder(j, want))
             for w in reversed(want.split(",") if want else []):
                 if w not in codes:
                     codes.insert(0, w)
