@@ -13,25 +13,46 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Mapping
-from typing import IO, NamedTuple
+from typing import IO
 
 MIN_COLUMNS = 40  # a COLUMNS below this is raised to it: never zero-width columns
 _DIGITS = frozenset("0123456789")
 
 
-class Terminal(NamedTuple):
-    """What the output stream is and how it may be written to; immutable once detected
-    (a NamedTuple, as the model's records: `dataclasses` would cost the start-up 8 ms)."""
+class Terminal:
+    """What the output stream is and how it may be written to; not changed once made.
 
-    tty: bool = False  # stdout is a terminal: table by default, colour when auto, the pager
-    width: int = 80  # columns to fit: COLUMNS, else the terminal's (of stdin, stdout or stderr), else 80
-    height: int = 24  # lines on one screen: LINES, else the terminal's, else 24
-    columns: int | None = None  # COLUMNS as the user set it (at least 40); None when unset or not a number
-    color: bool = False  # the colour decision: --color/--no-color, config, NO_COLOR, TERM=dumb, tty
-    encoding: str = "utf-8"  # the stream's encoding, lower case
-    dumb: bool = False  # TERM=dumb: no colour, no pager (less stops on "terminal is not fully functional")
-    paging: bool = False  # tall human output may be paged: a tty, not TERM=dumb, no --no-pager
-    pager: str | None = None  # the pager command when paging; None: none set (PSYCOMPARE_PAGER=cat) or found
+    A plain class with slots: a NamedTuple or dataclass costs the start-up of every call
+    a millisecond or more to define.
+    """
+
+    __slots__ = ("tty", "width", "height", "columns", "color", "encoding", "dumb", "paging", "pager")
+
+    def __init__(
+        self,
+        *,
+        tty: bool = False,  # stdout is a terminal: table by default, colour when auto, the pager
+        width: int = 80,  # columns to fit: COLUMNS, else the terminal's (stdout, stdin or stderr), else 80
+        height: int = 24,  # lines on one screen: LINES, else the terminal's, else 24
+        columns: int | None = None,  # COLUMNS as the user set it (at least 40); None: unset or not a number
+        color: bool = False,  # the colour decision: --color/--no-color, config, NO_COLOR, TERM=dumb, tty
+        encoding: str = "utf-8",  # the stream's encoding, lower case
+        dumb: bool = False,  # TERM=dumb: no colour, no pager (less stops on "terminal is not fully functional")
+        paging: bool = False,  # tall human output may be paged: a tty, not TERM=dumb, no --no-pager
+        pager: str | None = None,  # the pager command when paging; None: none set (PSYCOMPARE_PAGER=cat) or found
+    ) -> None:
+        self.tty = tty
+        self.width = width
+        self.height = height
+        self.columns = columns
+        self.color = color
+        self.encoding = encoding
+        self.dumb = dumb
+        self.paging = paging
+        self.pager = pager
+
+    def __repr__(self) -> str:
+        return "Terminal(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__) + ")"
 
     @classmethod
     def detect(

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from psycompare.errors import Problem
 from psycompare.schema.fields import SECTIONS, Path_
-from psycompare.schema.locate import Locator, dotted
 from psycompare.store.files import load_info, load_record
 
 if TYPE_CHECKING:
@@ -86,6 +85,8 @@ def _stale_rules(d: Path, ref: date, months: int) -> list[Problem]:
         return []  # `data validate` reports a broken file
     reviewed = data.get("reviewed") if isinstance(data.get("reviewed"), date) else None
     rules = data.get("rule")
+    from psycompare.schema.locate import Locator  # `data stale` only: not on the views' path
+
     locator = Locator(text)
     out: list[Problem] = []
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
@@ -101,6 +102,8 @@ def _stale_rules(d: Path, ref: date, months: int) -> list[Problem]:
 
 
 def _stale_records(d: Path, ref: date, months: int) -> list[Problem]:
+    from psycompare.schema.locate import Locator, dotted  # `data stale` only: not on the views' path
+
     out: list[Problem] = []
     sub = d / "substances"
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycompare import model
 from psycompare.errors import Problem
@@ -33,7 +33,9 @@ from psycompare.schema.fields import (
     Field,
     Path_,
 )
-from psycompare.schema.locate import Locator, dotted
+
+if TYPE_CHECKING:
+    from psycompare.schema.locate import Locator
 
 
 def _type_name(value: object) -> str:
@@ -58,6 +60,8 @@ class _Checker:
         self._locator: Locator | None = None
 
     def add(self, path: Path_, message: str) -> None:
+        from psycompare.schema.locate import Locator, dotted  # only when there is a problem to locate
+
         if self._locator is None:
             self._locator = Locator(self.text() if callable(self.text) else self.text)
         line, col = self._locator.find(path)

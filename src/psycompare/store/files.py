@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycompare import model
 from psycompare.errors import Problem
 from psycompare.schema.checker import validate_info, validate_sources
 from psycompare.schema.fields import Path_
-from psycompare.schema.locate import Locator, dotted
 from psycompare.store.records import check_record
 
 _TOML_POS = r"\(at line (\d+), column (\d+)\)"
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a data file is a few KB; /dev/zero must not eat the memory
 MAX_DEPTH = 32  # a record nests 4 deep; tomllib itself recurses once per level
 _MAX_DIGITS = 4300  # int() refuses longer numbers (CVE-2020-10735)
+
+if TYPE_CHECKING:
+    from psycompare.schema.locate import Locator
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -106,6 +108,8 @@ def read_toml(
         return None, text, [Problem(name, line, col, "(syntax)", f"nested more than {MAX_DEPTH} levels deep")]
     where = _odd_value(data)
     if where is not None:
+        from psycompare.schema.locate import Locator, dotted  # only when there is a problem to locate
+
         line, col = Locator(text).find(where[0])
         return None, text, [Problem(name, line, col, dotted(where[0]), where[1])]
     return data, text, []
@@ -219,6 +223,8 @@ class Locators:
     def find(self, file: str, where: Path_) -> tuple[int, int]:
         loc = self._found.get(file)
         if loc is None:
+            from psycompare.schema.locate import Locator
+
             text = self._texts.get(file)
             loc = self._found[file] = Locator(read_text(file) if text is None else text)
         return loc.find(where)
@@ -226,4 +232,6 @@ class Locators:
     def problem(self, file: str, where: Path_, message: str, field: str | None = None) -> Problem:
         """A problem at ``where`` in ``file``, its field named by the path unless ``field`` says."""
         line, col = self.find(file, where)
+        from psycompare.schema.locate import dotted
+
         return Problem(file, line, col, dotted(where) if field is None else field, message)

@@ -6,12 +6,14 @@ in the file."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycompare.errors import Problem
 from psycompare.schema.checker import validate_record
 from psycompare.schema.fields import Path_
-from psycompare.schema.locate import Locator, dotted
+
+if TYPE_CHECKING:
+    from psycompare.schema.locate import Locator
 
 Cited = list[tuple[str, Path_]]
 
@@ -39,6 +41,8 @@ def check_record(
     found: list[Locator] = []
 
     def at(where: Path_) -> tuple[int, int]:
+        from psycompare.schema.locate import Locator  # only when there is a problem to locate
+
         if not found:
             found.append(Locator(text() if callable(text) else text))
         return found[0].find(where)
@@ -53,5 +57,7 @@ def check_record(
             if not known(source_id):
                 line, col = at(where)
                 message = f"source id {source_id!r} is not in sources.toml"
+                from psycompare.schema.locate import dotted
+
                 problems.append(Problem(file, line, col, dotted(where), message))
     return fields, problems, cited, whole
