@@ -11,7 +11,6 @@ handed an explicit width, height and colour instead of reading the environment i
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping
 from typing import IO
 
@@ -120,6 +119,8 @@ def pager_command(environ: Mapping[str, str] | None = None) -> str | None:
     if value is not None:
         value = value.strip()
         return None if value in ("", "cat") else value
+    import shutil  # only here: shutil imports bz2 and lzma, about 6 ms of every human call
+
     return "less -FRX" if shutil.which("less") else None
 
 

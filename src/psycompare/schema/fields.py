@@ -1,8 +1,6 @@
 """Field specs: what keys each table of a data file may hold (`Field`, `Section`), the
 sections of a record, and the section a model object is printed with."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from psycompare import model
