@@ -135,10 +135,15 @@ STAGING_SUFFIXES = (
 )
 
 
+def url_host(url: str) -> str:
+    """A URL's host, lower-case, without user or port (an IPv6 host keeps its brackets)."""
+    host = url.partition("://")[2].split("/", 1)[0].rpartition("@")[2].lower()
+    return host.rpartition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+
+
 def mirror_host(url: str) -> str:
     """The known mirror/aggregator host a URL is on, or ""."""
-    rest = url.partition("://")[2]
-    host = rest.split("/", 1)[0].rpartition("@")[2].partition(":")[0].lower()
+    host = url_host(url)
     if any(f".{p}" in f".{host}" for p in MIRROR_PREFIXES):
         return host
     for known in MIRROR_HOSTS:
@@ -149,9 +154,7 @@ def mirror_host(url: str) -> str:
 
 def staging_host(url: str) -> str:
     """The staging, development, demo or raw cloud-origin host a URL is on, or ""."""
-    rest = url.partition("://")[2]
-    host = rest.split("/", 1)[0].rpartition("@")[2].lower()
-    host = host.rpartition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+    host = url_host(url)
     labels = host.split(".")
     if host == "localhost" or host.startswith("[") or all(p.isdigit() for p in labels):
         return host
