@@ -104,3 +104,9 @@ def test_old_flat_module_names_alias_their_new_homes() -> None:
         sys.modules.pop(f"psycompare.{flat}", None)
         with pytest.warns(DeprecationWarning):
             assert importlib.import_module(f"psycompare.{flat}") is importlib.import_module(f"psycompare.{new}")
+
+
+def test_views_raise_no_usage_errors() -> None:
+    """Option values are checked in one module (app/options.py): a view never raises a usage error."""
+    for p in (SRC / "views").glob("*.py"):
+        assert "UsageError" not in p.read_text("utf-8"), p.name

@@ -200,7 +200,7 @@ def test_typer_choices_match_the_core() -> None:
     from psycompare.render.formats import FORMATS
 
     assert cli.complete_format("") == list(FORMATS)  # --format is a str the command checks; completion offers these
-    from psycompare.app.commands import SETTING_WORDS
+    from psycompare.app.options import SETTING_WORDS
 
     assert set(SETTING_WORDS.values()) == set(model.SETTINGS)
     for value in (*FORMATS, *model.SETTINGS):

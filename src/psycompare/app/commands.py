@@ -1,4 +1,3 @@
-# Over 500 lines: one short function per command (both parsers call them), plus changes and config; to split later.
 """What each command does, free of any CLI framework: parsed options in, output out.
 
 Both front ends call these functions: the Typer app (`cli/typer_app.py`) and the argv fast
@@ -11,6 +10,21 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from psycompare.app.options import (
+    approval_state,
+    compare_fields,
+    default_jurisdiction,
+    event_kinds,
+    jurisdiction_code,
+    jurisdiction_codes,
+    parse_bound,
+    parse_date,
+    schedule_wanted,
+    search_text,
+    setting_code,
+    show_sections,
+)
+from psycompare.app.session import Session as Session  # both parsers build theirs through this module
 from psycompare.errors import ExitCode, PsycompareError, UsageError, unknown_choice
 
 if TYPE_CHECKING:
@@ -19,132 +33,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from psycompare.app.output import Output
-    from psycompare.app.terminal import Terminal
     from psycompare.model import Substance
-    from psycompare.store.dataset import Dataset
-
-DEFAULT_JURISDICTION = "US"
-
-
-class Session:
-    """The global options of one call, and the dataset they select (opened on first use)."""
-
-    def __init__(
-        self,
-        data_dirs: Sequence[str | os.PathLike[str]] = (),
-        bundled: bool = True,
-        no_color: bool = False,
-        no_pager: bool = False,
-        color: str | None = None,
-        terminal: Terminal | None = None,
-    ) -> None:
-        self.data_dirs = list(data_dirs)
-        self.bundled = bundled
-        self.no_color = no_color
-        self.no_pager = no_pager
-        self.color = color  # --color WHEN; None: the environment, the config file, then auto
-        self.terminal = terminal  # None: read from stdout and the environment when output starts
-        self._dataset: Dataset | None = None
-
-    def dataset(self) -> Dataset:
-        if self._dataset is None:
-            from psycompare.store.dataset import Dataset, env_data_dirs
-
-            self._dataset = Dataset([*env_data_dirs(), *self.data_dirs], bundled=self.bundled)
-        return self._dataset
-
-    def output(self, fmt: str | None) -> Output:
-        from psycompare.app.output import Output
-
-        return Output(
-            fmt,
-            no_color=self.no_color,
-            pager=not self.no_pager,
-            info=self.info,
-            notes=self.notes,
-            color=self.color,
-            terminal=self.terminal,
-        )
-
-    def notes(self) -> list[str]:
-        """What the dataset skipped (broken user files), once each; emptied when read."""
-        if self._dataset is None:
-            return []
-        found, self._dataset.notes[:] = list(self._dataset.notes), []
-        return found
-
-    def info(self) -> dict[str, str] | None:
-        """The dataset's version and date, for the `meta` of machine output."""
-        found = self.dataset().info()
-        return {"version": found.version, "date": found.date.isoformat()} if found else None
-
-    def load(self, names: Sequence[str]) -> list[Substance]:
-        """Records for names, ids or aliases; every name resolves before anything prints."""
-        ds = self.dataset()
-        ids = [ds.resolve(n) for n in names]
-        return [ds.load(i) for i in dict.fromkeys(ids)]
-
-
-def jurisdiction_code(code: str, subs: Sequence[Substance] = ()) -> str:
-    """Normalise a jurisdiction option (`gb` and `UK` -> `GB`) or raise a usage error listing the known codes."""
-    from psycompare.query import jurisdiction as jurisdictions
-
-    in_data = tuple(dict.fromkeys(e.jurisdiction for sub in subs for e in sub.status))
-    found = jurisdictions.normalise(code, in_data)
-    if found is None:
-        shown = code.strip()[:20]
-        codes = ", ".join(jurisdictions.known(in_data))
-        raise UsageError(f"unknown jurisdiction {shown!r}; use one of: {codes} (or US-XX for a US state)")
-    return found
-
-
-def jurisdiction_codes(value: str, subs: Sequence[Substance] = ()) -> list[str]:
-    """`-j US,GB`: one or more codes, comma-separated, each normalised (duplicates once)."""
-    parts = [p for p in value.split(",") if p.strip()]
-    if not parts:
-        raise UsageError("-j needs a jurisdiction code, e.g. US or US,GB")
-    return list(dict.fromkeys(jurisdiction_code(p, subs) for p in parts))
-
-
-def default_jurisdiction(option: str | None) -> str:
-    """-j as given, else PSYCOMPARE_JURISDICTION, else `jurisdiction` in the config file, else US."""
-    from psycompare.app import config
-
-    return config.get("jurisdiction", option).value
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    """A YYYY-MM-DD option value (or None), else a usage error naming the option."""
-    if value is None:
-        return None
-    from datetime import date
-
-    text = value.strip()
-    try:
-        # exactly four ASCII digits, '-', two, '-', two: date.fromisoformat also takes ISO week
-        # dates such as 2026-W01-1 (audit 2026-12-04 L3)
-        if len(text) != 10 or text[4] != "-" or text[7] != "-" or not (text[:4] + text[5:7] + text[8:]).isdigit():
-            raise ValueError
-        if not text.isascii():
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} expects a date as YYYY-MM-DD, got {value[:20]!r}") from None
-
-
-def parse_bound(value: str | None, option: str, *, end: bool = False) -> date | None:
-    """`--since`/`--until`: a YYYY-MM-DD date, or a year alone (`--since 2025` is 2025-01-01,
-    `--until 2025` is 2025-12-31)."""
-    if value is not None:
-        text = value.strip()
-        if len(text) == 4 and text.isascii() and text.isdigit() and text != "0000":
-            from datetime import date
-
-            return date(int(text), 12, 31) if end else date(int(text), 1, 1)
-    try:
-        return parse_date(value, option)
-    except UsageError:
-        raise UsageError(f"{option} expects a date as YYYY-MM-DD or a year, got {(value or '')[:20]!r}") from None
 
 
 def _past_the_data(s: Session, on: date | None) -> None:
@@ -191,9 +80,10 @@ def list_(
         return ExitCode.OK
     from psycompare.views import listing as overview
 
-    state = overview.approval_state(approval) if approval is not None else None
+    state = approval_state(approval) if approval is not None else None
     code = jurisdiction_code(jurisdiction, _all_records(s)) if jurisdiction is not None else None
-    view = overview.list_view(s.dataset(), klass, state, code, schedule, wide)
+    want = schedule_wanted(schedule) if schedule is not None else None
+    view = overview.list_view(s.dataset(), klass, state, code, want, wide)
     if not view.data["substances"] and out.format in ("table", "plain"):  # as search and grep: exit 1
         out.note("psycompare: no substance matches these filters")
         return ExitCode.NOT_FOUND
@@ -213,7 +103,7 @@ def _all_records(s: Session) -> list[Substance]:
 def show(s: Session, names: Sequence[str], fmt: str | None = None, section: str | None = None) -> None:
     from psycompare.views import show as views
 
-    sections = views.parse_sections(section)
+    sections = show_sections(section)
     out = s.output(fmt)
     out.emit(views.show_view(s.dataset(), s.load(names), sections), command="show")
 
@@ -235,7 +125,7 @@ def compare(
     if len(names) < 2:
         hint = " separated by spaces, not commas" if names and "," in names[0] else "; use 'show NAME' for one"
         raise UsageError(f"compare needs at least two names{hint}")
-    keys = compare_view.parse_fields(fields, full)
+    keys = compare_fields(fields, full)
     subs = s.load(names)
     if len(subs) < 2:
         raise UsageError(f"{names[0]!r} and {names[1]!r} name the same substance ({subs[0].name}); use 'show'")
@@ -285,18 +175,12 @@ def timeline(
     wide: bool = False,
 ) -> None:
     """Events of the named substances (all when none is named), oldest first."""
-    from psycompare import model
     from psycompare.views import timeline as timeline_view
 
     start, end = parse_bound(since, "--since"), parse_bound(until, "--until", end=True)
     if start and end and start > end:
         raise UsageError("--since is after --until")
-    kinds: tuple[str, ...] = ()
-    if kind is not None:
-        kinds = tuple(dict.fromkeys(k.strip().lower() for k in kind.split(",") if k.strip()))
-        bad = [k for k in kinds if k not in model.EVENT_KINDS]
-        if bad or not kinds:
-            raise unknown_choice("event kind", bad[0] if bad else kind, model.EVENT_KINDS)
+    kinds = event_kinds(kind) if kind is not None else ()
     ds = s.dataset()
     subs = s.load(names) if names else ds.loadable()
     code = ",".join(jurisdiction_codes(jurisdiction, subs)) if jurisdiction else None  # -j US,GB
@@ -315,24 +199,6 @@ def side_effects(
     out.emit(views.side_effects_view(s.dataset(), s.load(names), code, serious), command="side-effects")
 
 
-SETTING_WORDS = {
-    "clinical": "clinical",
-    "medical": "clinical",
-    "nonmedical": "nonmedical",
-    "non-medical": "nonmedical",
-    "non_medical": "nonmedical",
-    "recreational": "nonmedical",
-}
-
-
-def setting_code(value: str) -> str:
-    """`--setting`: clinical or nonmedical, from the words people use for them."""
-    code = SETTING_WORDS.get(value.strip().lower())
-    if code is None:
-        raise unknown_choice("setting", value, ("clinical", "non-medical"))
-    return code
-
-
 def sources(s: Session, names: Sequence[str], fmt: str | None = None, wide: bool = False) -> None:
     from psycompare.views import sources as views
 
@@ -344,6 +210,7 @@ def search(s: Session, text: str, fmt: str | None = None) -> int:
     """Exit 1 when nothing matches, as grep does (machine formats still print their empty result)."""
     from psycompare.views import search as views
 
+    text = search_text(text)
     out = s.output(fmt)
     view, errors = views.search_view(s.dataset(), text)
     for err in errors:

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from psycompare import model
-from psycompare.errors import UsageError
 from psycompare.query.jurisdiction import fallback_note, national
 from psycompare.store.dataset import Dataset
 from psycompare.views.base import (
@@ -52,26 +51,9 @@ FIELD_LABELS: dict[str, str] = {
     "interactions": "Interactions",
 }
 FULL_FIELDS = tuple(k for k in FIELD_LABELS if k != "concerns")
-_OLD_NAMES = {"established_uses": "approved_uses"}  # the 0.1 name of the row
+OLD_FIELD_NAMES = {"established_uses": "approved_uses"}  # the 0.1 name of the row
 
 SETTING_WORDS = {"clinical": "clinical use", "nonmedical": "non-medical use"}
-
-
-def parse_fields(spec: str | None, full: bool = False) -> list[str]:
-    """``--fields a,b``: validated row keys, in the order given (the mode's rows when None)."""
-    if not spec:
-        return list(FULL_FIELDS if full else SUMMARY_FIELDS)
-    keys = [k.strip().lower().replace("-", "_") for k in spec.split(",") if k.strip()]
-    keys = [_OLD_NAMES.get(k, k) for k in keys]
-    bad = [k for k in keys if k not in FIELD_LABELS]
-    if bad or not keys:
-        import difflib
-
-        hint = difflib.get_close_matches(bad[0], FIELD_LABELS, n=1) if bad else []
-        msg = f"unknown field {bad[0]!r}" if bad else "no fields given"
-        msg += f"; did you mean {hint[0]!r}?" if hint else f"; choose from: {', '.join(FIELD_LABELS)}"
-        raise UsageError(msg)
-    return list(dict.fromkeys(keys))
 
 
 class Item(NamedTuple):
@@ -262,7 +244,7 @@ def items_for(
             )
             for t in trials
         ]
-    raise UsageError(f"unknown field {key!r}")
+    raise KeyError(key)  # app.options.compare_fields admits only FIELD_LABELS
 
 
 def _published_by(ds: Dataset, trial: model.Trial, on: date) -> bool:

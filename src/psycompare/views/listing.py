@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from psycompare import model
-from psycompare.errors import PsycompareError, UsageError, unknown_choice
+from psycompare.errors import PsycompareError
 from psycompare.query.jurisdiction import fallback_note, national
 from psycompare.views.base import (
     NOT_CONTROLLED,
@@ -31,14 +31,6 @@ from psycompare.views.base import (
 
 if TYPE_CHECKING:
     from psycompare.store.dataset import Dataset
-
-
-def approval_state(value: str) -> str:
-    """`--approval`: one of the schema's approval states (any case, `_` for `-`)."""
-    state = value.strip().lower().replace("_", "-").replace(" ", "-")
-    if state not in model.APPROVAL_STATES:
-        raise unknown_choice("approval state", value, model.APPROVAL_STATES, key=state)
-    return state
 
 
 def schedule_parts(code: str) -> set[str]:
@@ -61,13 +53,6 @@ def schedule_parts(code: str) -> set[str]:
     return out
 
 
-def _schedule_wanted(value: str) -> str:
-    want = " ".join(value.lower().split())
-    if not want:
-        raise UsageError("--schedule needs a schedule code, e.g. C-I, 'Class A', S9 or none")
-    return want
-
-
 def _entry(sub: model.Substance, code: str) -> model.StatusEntry | None:
     for e in sub.status:
         if e.jurisdiction.upper() == code:
@@ -86,7 +71,7 @@ def list_view(
     """`list` with filters. Without -j the rows keep the plain `list` shape (US columns);
     with -j they carry that jurisdiction's approval, schedule, code and date."""
     want_class = klass.strip().lower() if klass is not None else None
-    want_sched = _schedule_wanted(schedule) if schedule is not None else None
+    want_sched = schedule  # normalised by app.options.schedule_wanted
     if jurisdiction is None and want_sched is None:
         return _summary_list(ds, want_class, approval, wide)
     code = jurisdiction or "US"

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from psycompare.errors import UsageError
 from psycompare.store.dataset import Dataset, iter_facts
 from psycompare.views.base import Block, Row, View, section_of, words
 
@@ -134,9 +133,7 @@ def search_view(ds: Dataset, query: str) -> tuple[View, list[str]]:
     """Where a text (or a synonym of it, data/synonyms.toml) occurs across the dataset: the
     records, the interaction rules and the partner drugs and classes. Returns the view and
     unreadable-record errors."""
-    q = fold(" ".join(query.split()))
-    if not q:
-        raise UsageError("search text must not be empty")
+    q = fold(" ".join(query.split()))  # not empty: app.options.search_text
     patterns = query_patterns(q, synonym_groups(ds))
     subs, errors = ds.all()
     matches: list[dict[str, str]] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from psycompare import model
-from psycompare.errors import UsageError, unknown_choice
 from psycompare.store.dataset import Dataset, iter_facts
 from psycompare.views.base import (
     Block,
@@ -37,21 +36,6 @@ SHOW_SECTIONS = (
     "trials",
     "misconceptions",
 )
-
-
-def parse_sections(spec: str | None) -> tuple[str, ...]:
-    """``show --section a,b``: validated section names (all when None)."""
-    if not spec:
-        return SHOW_SECTIONS
-    keys = [k.strip().lower().replace("_", "-") for k in spec.split(",") if k.strip()]
-    aliases = {"side effects": "side-effects", "sideeffects": "side-effects", "onset": "timing", "evidence": "trials"}
-    keys = [aliases.get(k, k) for k in keys]
-    bad = [k for k in keys if k not in SHOW_SECTIONS]
-    if bad:
-        raise unknown_choice("section", bad[0], SHOW_SECTIONS, key=bad[0])
-    if not keys:
-        raise UsageError(f"no sections given; choose from: {', '.join(SHOW_SECTIONS)}")
-    return tuple(dict.fromkeys(keys))
 
 
 def show_view(ds: Dataset, subs: list[model.Substance], sections: tuple[str, ...] = SHOW_SECTIONS) -> View:
