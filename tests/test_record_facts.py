@@ -328,3 +328,45 @@ def test_us_schedule_i_hallucinogens_say_since_1971(sid: str) -> None:
     us = Dataset([]).get(sid).status_for("US")
     assert us is not None and us.schedule_code == "C-I" and us.schedule_since is not None
     assert us.schedule_since.isoformat() == "1971-05-01" and "pl-91-513-csa-1970" in us.schedule_sources
+
+
+# ----------------------------------------------------------------------------- issue 20 item 3
+
+
+def _gaps() -> list[dict[str, Any]]:
+    return list(tomllib.loads((BUNDLED / "gaps.toml").read_text("utf-8")).get("gap", []))
+
+
+def _side_effects_checked(sid: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    effects = record(sid)["side_effects"]
+    for e in effects:  # every side effect names registered sources
+        assert e["sources"] and all(s in SOURCES for s in e["sources"]), e["text"]
+    mild = [e for e in effects if e["severity"] == "mild"]
+    serious = [e for e in effects if e["severity"] == "serious"]
+    return mild, serious
+
+
+def test_issue_20_5meo_dmt_has_six_mild_side_effects_and_serious_risks() -> None:
+    mild, serious = _side_effects_checked("5-meo-dmt")
+    assert len(mild) >= 6 and len(serious) >= 2
+    texts = " ".join(e["text"] for e in mild)
+    for word in ("Nasal discomfort", "Nausea", "Headache", "Vomiting", "Craving"):
+        assert word in texts, word
+    bpl = SOURCES["bpl003-phase1-2024"]
+    assert bpl["kind"] == "trial" and bpl["doi"] == "10.1177/02698811241246857"
+    assert SOURCES["davis-2018-5-meo-dmt-epidemiology"]["pmid"] == "29708042"
+    survey = [e for e in mild if "davis-2018-5-meo-dmt-epidemiology" in e["sources"]]
+    assert survey and all(e["setting"] == "nonmedical" and "survey" in e["note"] for e in survey)
+    assert any("sklerov-2005-5-meo-dmt-fatality" in e["sources"] for e in serious)
+    assert not any(g["record"] == "5-meo-dmt" and g["what"] == "side_effects" for g in _gaps())
+
+
+def test_issue_20_methylone_side_effects_and_serious_toxicity() -> None:
+    mild, serious = _side_effects_checked("methylone")
+    assert len(serious) >= 2
+    fatal = [e for e in serious if "pmid-22589523" in e["sources"]]
+    assert fatal and fatal[0]["setting"] == "nonmedical" and "hyperthermia" in fatal[0]["text"]
+    assert SOURCES["pmid-22589523"]["pmid"] == "22589523"
+    # six mild effects, or the shortfall stated as a gap with its reason
+    stated = [g for g in _gaps() if g["record"] == "methylone" and g["what"] == "side_effects"]
+    assert len(mild) >= 6 or (len(mild) >= 4 and stated and stated[0]["reason"])
