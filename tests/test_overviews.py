@@ -79,11 +79,14 @@ def test_overview_fits_the_width(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_coverage_chart_stays_a_matrix_at_every_width(run: Run, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+@pytest.mark.parametrize("fmt", ["table", "plain"])
+def test_coverage_chart_stays_a_matrix_at_every_width(
+    run: Run, monkeypatch: pytest.MonkeyPatch, width: int, fmt: str
+) -> None:
     """A chart wider than the terminal is cut into side panels of whole columns, each with the
     row labels, never stacked into one card per row; every substance column appears once."""
     monkeypatch.setenv("COLUMNS", str(width))
-    code, out, err = run("interactions", "--coverage", "-f", "table")
+    code, out, err = run("interactions", "--coverage", "-f", fmt)
     assert code == 0, err
     body = _before_sources(out)
     assert all(len(line.rstrip()) <= width for line in body), width

@@ -79,6 +79,30 @@ def _grid(block: Block) -> list[str]:
     return lines
 
 
+def _chart(block: Block, width: int) -> list[str]:
+    """A chart of short marks; wider than ``width``, it is cut into panels of whole columns, each
+    with the row labels and a header row, a blank line between them (as the table renderer does)."""
+    table = [block.columns] + [[flat(c) for c in r.cells] for r in block.rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(block.columns))]
+    spans: list[tuple[int, int]] = []
+    start = 1
+    while start < len(widths):
+        end, used = start, widths[0]
+        while end < len(widths) and (end == start or used + 2 + widths[end] <= width):
+            used += 2 + widths[end]
+            end += 1
+        spans.append((start, end))
+        start = end
+    lines: list[str] = []
+    for a, b in spans or [(1, 1)]:
+        if lines:
+            lines.append("")
+        for cells in table:
+            part = [cells[0], *cells[a:b]]
+            lines.append("  ".join(c.ljust(w) for c, w in zip(part, [widths[0], *widths[a:b]], strict=True)).rstrip())
+    return lines
+
+
 def _wrapped_rows(block: Block, width: int) -> list[str]:
     """Aligned columns with a header row, each line within ``width``: a long cell wraps inside
     its column (the widest columns give way first, as in render/fit.py), never past the edge."""
@@ -239,7 +263,9 @@ def render(view: View, width: int = 100) -> str:
             out.extend(fit.lines(block.columns, rows, width, block.drop))
         elif block.layout == "wrap":
             out.extend(_wrapped_rows(block, width))
-        elif block.layout in ("grid", "rows", "chart"):
+        elif block.layout == "chart":
+            out.extend(_chart(block, width))
+        elif block.layout in ("grid", "rows"):
             out.extend(_grid(block))
         elif block.layout == "records":
             out.extend(_records(block, width))
