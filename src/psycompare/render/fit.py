@@ -107,3 +107,19 @@ def lines(columns: Sequence[str], rows: Sequence[Sequence[str]], room: int, drop
     for cells in [head, *body]:
         out.append("  ".join(c.ljust(w) for c, w in zip(cells, sizes, strict=True)).rstrip())
     return out
+
+
+def chart_spans(widths: list[int], room: int, gap: int) -> list[tuple[int, int]]:
+    """Panels of a chart too wide for ``room`` columns: (start, end) ranges of whole columns after
+    the label column (widths[0]), as many as fit beside the labels with ``gap`` between columns;
+    a column wider than the room still gets a panel of its own."""
+    spans: list[tuple[int, int]] = []
+    start = 1
+    while start < len(widths):
+        end, used = start, widths[0]
+        while end < len(widths) and (end == start or used + gap + widths[end] <= room):
+            used += gap + widths[end]
+            end += 1
+        spans.append((start, end))
+        start = end
+    return spans

@@ -84,15 +84,9 @@ def _chart(block: Block, width: int) -> list[str]:
     with the row labels and a header row, a blank line between them (as the table renderer does)."""
     table = [block.columns] + [[flat(c) for c in r.cells] for r in block.rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(block.columns))]
-    spans: list[tuple[int, int]] = []
-    start = 1
-    while start < len(widths):
-        end, used = start, widths[0]
-        while end < len(widths) and (end == start or used + 2 + widths[end] <= width):
-            used += 2 + widths[end]
-            end += 1
-        spans.append((start, end))
-        start = end
+    from psycompare.render.fit import chart_spans
+
+    spans = chart_spans(widths, width, 2)
     lines: list[str] = []
     for a, b in spans or [(1, 1)]:
         if lines:

@@ -263,17 +263,11 @@ class _Renderer:
         """A chart too wide for the screen, cut into side panels of whole columns, each with
         the row labels (a matrix stays a matrix, as a wide spreadsheet prints on pages).
         False when not even one column fits beside the labels."""
-        spans: list[tuple[int, int]] = []
-        start = 1
-        while start < len(lo):
-            end, used = start, lo[0]
-            while end < len(lo) and used + 1 + lo[end] <= room:
-                used += 1 + lo[end]
-                end += 1
-            if end == start:
-                return False
-            spans.append((start, end))
-            start = end
+        from psycompare.render.fit import chart_spans
+
+        spans = chart_spans(lo, room, 1)
+        if any(lo[0] + 1 + lo[a] > room for a, _ in spans):  # not even one column beside the labels
+            return False
         for n, (a, b) in enumerate(spans, 1):
             part = block._replace(
                 title=block.title if n == 1 else f"{block.title} ({n} of {len(spans)})",

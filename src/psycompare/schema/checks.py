@@ -7,7 +7,7 @@ costs several ms at every start-up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 _SOURCE_ID_CHARS = _ID_CHARS | frozenset("._")
@@ -146,10 +146,7 @@ def mirror_host(url: str) -> str:
     host = url_host(url)
     if any(f".{p}" in f".{host}" for p in MIRROR_PREFIXES):
         return host
-    for known in MIRROR_HOSTS:
-        if host == known or host.endswith("." + known):
-            return host
-    return ""
+    return host if _under(host, MIRROR_HOSTS) else ""
 
 
 def staging_host(url: str) -> str:
@@ -163,10 +160,12 @@ def staging_host(url: str) -> str:
             return host
         if label.endswith(("-dev", "-staging", "-stg")) or (label.endswith("dev") and len(label) > 5):
             return host
-    for known in STAGING_SUFFIXES:
-        if host == known or host.endswith("." + known):
-            return host
-    return ""
+    return host if _under(host, STAGING_SUFFIXES) else ""
+
+
+def _under(host: str, domains: Iterable[str]) -> bool:
+    """True when the host is one of the domains or a subdomain of one."""
+    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 def _is_cas(s: str) -> bool:
