@@ -37,7 +37,7 @@ import marshal
 import os
 import time
 from binascii import crc32  # zlib's crc32 costs 3x as much to import
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -176,11 +176,9 @@ class DirIndex:
         self._mem: IndexData | None = None
         self._db: Any = None
         self._buckets = (1, 1)  # (name buckets, source buckets) of the open cache
-        self._source_problems: list[Problem] | None = None
-        self._identifiers: dict[str, list[str]] | None = None
+        self._memo: dict[str, Any] = {}  # meta values read from the open cache (see `_kept`)
         self._seen: dict[str, Entry | None] = {}  # entries read from the open cache
         self._read: dict[tuple[str, int], dict[str, Any]] = {}  # checked buckets read from it
-        self._dir_problems: list[Problem] | None = None
 
     # -- signature and cache file -----------------------------------------------------------
 
@@ -254,9 +252,7 @@ class DirIndex:
             self._db.close()
         self._db = None
         self._mem = None
-        self._source_problems = None
-        self._identifiers = None
-        self._dir_problems = None
+        self._memo = {}
         self._seen = {}
         self._read = {}
         self._build_and_cache(*self._signature())
@@ -478,27 +474,12 @@ class DirIndex:
 
     def identified(self, key: str) -> list[str]:
         """Ids of records that give this normalized CAS number, UNII or trial registry id."""
-        self._open()
-        if self._db is not None:
-            try:
-                if self._identifiers is None:
-                    self._identifiers = self._meta("identifiers")
-                return list(self._identifiers.get(key, ()))
-            except Exception:
-                self._damaged()
-        assert self._mem is not None
-        return list(self._mem.identifiers.get(key, ()))
+        found: dict[str, list[str]] = self._kept("identifiers", lambda m: m.identifiers)
+        return list(found.get(key, ()))
 
     def source_ids(self) -> frozenset[str]:
         """Every source id this directory's sources.toml defines (one read, no entry built)."""
-        self._open()
-        if self._db is not None:
-            try:
-                return frozenset(self._meta("source_ids"))
-            except Exception:
-                self._damaged()
-        assert self._mem is not None
-        return frozenset(self._mem.sources)
+        return self._kept("source_ids", lambda m: frozenset(m.sources), frozenset)  # type: ignore[no-any-return]
 
     def all_sources(self) -> dict[str, model.Source]:
         self._open()
@@ -518,32 +499,27 @@ class DirIndex:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return _unseal(key.encode(), row[0] if row else None)
 
-    def source_problems(self) -> list[Problem]:
+    def _kept(self, key: str, built: Callable[[IndexData], Any], convert: Callable[[Any], Any] = lambda v: v) -> Any:
+        """A value of this index: from the open cache's meta table (read and checked once per
+        call), else from the data built from the files (``built``); a damaged value rebuilds."""
         self._open()
         if self._db is not None:
-            if self._source_problems is None:
+            if key not in self._memo:
                 try:
-                    self._source_problems = [Problem(*p) for p in self._meta("source_problems")]
+                    self._memo[key] = convert(self._meta(key))
                 except Exception:
                     self._damaged()
-            if self._source_problems is not None:
-                return self._source_problems
+            if key in self._memo:
+                return self._memo[key]
         assert self._mem is not None
-        return self._mem.source_problems
+        return built(self._mem)
+
+    def source_problems(self) -> list[Problem]:
+        return self._kept("source_problems", lambda m: m.source_problems, _problems)  # type: ignore[no-any-return]
 
     def dir_problems(self) -> list[Problem]:
-        """Problems of the directory itself (an unreadable ``substances/``)."""
-        self._open()
-        if self._db is not None:
-            if self._dir_problems is None:  # asked once per name: read it once
-                try:
-                    self._dir_problems = [Problem(*p) for p in self._meta("dir_problems")]
-                except Exception:
-                    self._damaged()
-            if self._dir_problems is not None:
-                return self._dir_problems
-        assert self._mem is not None
-        return self._mem.dir_problems
+        """Problems of the directory itself (an unreadable ``substances/``); asked once per name."""
+        return self._kept("dir_problems", lambda m: m.dir_problems, _problems)  # type: ignore[no-any-return]
 
     def info(self) -> tuple[model.DatasetInfo | None, list[Problem]]:
         self._open()
@@ -639,3 +615,7 @@ def _source_tuple(s: model.Source) -> tuple[str | bool, ...]:
 
 def _source_from(t: tuple[Any, ...], origin: str) -> model.Source:
     return model.Source(t[0], t[1], t[2], t[3], date.fromisoformat(t[4]), t[5], t[6], t[7], t[8], t[9], origin)
+
+
+def _problems(stored: Any) -> list[Problem]:
+    return [Problem(*p) for p in stored]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from psycompare.errors import DataError, Problem
 from psycompare.interaction_model import InteractionData, Partner, Rule, cycles_of
 from psycompare.store.files import Locators
-from psycompare.store.index import normalize
+from psycompare.store.names import normalize
 
 if TYPE_CHECKING:
     from psycompare.interaction_model import Path_
@@ -34,8 +34,8 @@ RULES_FILE = "interactions.toml"
 
 def read_file(path: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """Parse a partners or rules file; the parsed value is cached by content (index.read_toml_cached)."""
+    from psycompare.store.cache import read_toml_cached
     from psycompare.store.dataset import default_cache_dir
-    from psycompare.store.index import read_toml_cached
 
     if not os.path.lexists(path):
         return None, "", []
@@ -67,8 +67,8 @@ def _signature(roots: Sequence[str]) -> tuple[tuple[Any, ...], ...]:
 
 
 def _file_digest(path: str) -> bytes:
+    from psycompare.store.cache import _digest
     from psycompare.store.files import read_bytes
-    from psycompare.store.index import _digest
 
     try:
         return _digest(read_bytes(path))
@@ -105,8 +105,8 @@ def _disk_cached(
     changed too recently to be told apart by its stat is never cached), so a call never
     re-checks 100,000 rules it checked before and reads only what it asks for (audit M8)."""
     from psycompare import __version__
+    from psycompare.store.cache import INDEX_FORMAT, _b, open_private_dir
     from psycompare.store.dataset import default_cache_dir
-    from psycompare.store.index import INDEX_FORMAT, _b, open_private_dir
 
     folder = default_cache_dir()
     # a file being written (or unreadable) is never cached: it is checked afresh every call
@@ -121,9 +121,7 @@ def _disk_cached(
     )
     version = "".join(c if c.isascii() and (c.isalnum() or c in "._+") else "_" for c in __version__)
     name = f"interactions-{version}-f{INDEX_FORMAT}-{crc32(_b(repr((dirs, sorted(skipped))))):08x}.sqlite"
-    found: InteractionData | None = ix_cache.read(
-        folder, name, head, lambda: _load_dirs(dirs, skipped), (InteractionData, Partner, Rule)
-    )
+    found: InteractionData | None = ix_cache.read(folder, name, head, lambda: _load_dirs(dirs, skipped))
     if found is not None:
         return found
     result = _load_dirs(dirs, skipped)

@@ -17,11 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date as Date
 from typing import Any, Generic, TypeVar
 
-from psycompare.store.index import Corrupt, _seal, _sqlite_on, _unseal, open_private_dir, read_private, write_private
-
-# This module never imports `interactions` (no import cycle): the caller passes its types
-# (``kinds``: InteractionData, Partner, Rule), and the data is typed Any here.
-InteractionData = Any
+from psycompare.interaction_model import InteractionData, Partner, Rule
+from psycompare.store.cache import Corrupt, _seal, _sqlite_on, _unseal, open_private_dir, read_private, write_private
 
 V = TypeVar("V")
 TABLES = ("partners", "subs", "keys", "key_from", "by_id", "rules", "cited")
@@ -189,15 +186,11 @@ def write(dir_fd: int, name: str, head: bytes, data: InteractionData) -> None:
     write_private(dir_fd, name, blob)
 
 
-def read(folder: str, name: str, head: bytes, build: Callable[[], Any], kinds: tuple[Any, Any, Any]) -> Any:
-    """The cached data if the file is ours and was written for ``head``, else None.
-
-    ``kinds`` are the InteractionData, Partner and Rule types the values are made into.
-    """
+def read(folder: str, name: str, head: bytes, build: Callable[[], InteractionData]) -> InteractionData | None:
+    """The cached data if the file is ours and was written for ``head``, else None (``build``
+    makes the data from the files, for a table whose values fail their check)."""
     from psycompare.errors import Problem
-    from psycompare.store.index import _open_private_file
-
-    data_type, partner_type, rule_type = kinds
+    from psycompare.store.cache import _open_private_file
 
     dir_fd = open_private_dir(folder)
     if dir_fd is None:
@@ -230,7 +223,7 @@ def read(folder: str, name: str, head: bytes, build: Callable[[], Any], kinds: t
             built.append(build())
         return built[0]
 
-    new_partner, new_rule = partner_type._make, rule_type._make
+    new_partner, new_rule = Partner._make, Rule._make
 
     def table(name: str, make: Callable[[Any], Any], field: str) -> _Table[Any]:
         return _Table(db, name, make, lambda: getattr(full(), field))
@@ -243,7 +236,7 @@ def read(folder: str, name: str, head: bytes, build: Callable[[], Any], kinds: t
     n_rules, n_cited = meta["counts"]
     rules_t._full_of = lambda: dict(enumerate(full().rules))
     cited_t._full_of = lambda: dict(enumerate(full().cited))
-    return data_type(
+    return InteractionData(
         table("partners", new_partner, "partners"),
         table("subs", new_partner, "substance_classes"),
         table("keys", str, "keys"),
